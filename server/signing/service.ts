@@ -1,0 +1,96 @@
+/**
+ * The envelope server's signing interface (issue 3 implements it with PAdES). Every method gets the
+ * document as it currently stands and returns the new bytes; an approval only appends (incremental
+ * revision) so earlier signatures stay valid. The envelope layer commits the returned bytes together
+ * with the state change, or not at all. Any method may throw SigningUnavailableError (e.g. no timestamp
+ * could be had): the operation then fails clearly and is retried, never silently weakened.
+ */
+import type { FieldRect, FieldType } from '../../shared/api/recipient.js';
+
+export interface PlacedField {
+  id: string;
+  /** AcroForm field name: unique in the document, no dots. */
+  name: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  /** 1-based page number. */
+  page: number;
+  rect: FieldRect;
+  recipientId: string;
+}
+
+export interface PrepareInput {
+  pdf: Uint8Array;
+  documentId: string;
+  /** Conclusion-certificate ID (32 hex characters) printed small at the bottom-left of page 1. */
+  certificateId: string;
+  fields: PlacedField[];
+}
+
+export interface ApprovalInput {
+  pdf: Uint8Array;
+  documentId: string;
+  signerName: string;
+  signerEmail: string;
+  approvedAt: Date;
+  /** The values this recipient entered, for the fields assigned to them in this document. */
+  fieldValues: { field: PlacedField; value: string }[];
+}
+
+export interface ConcludeInput {
+  pdf: Uint8Array;
+  documentId: string;
+}
+
+export interface ConclusionCertificateInput {
+  envelopeId: string;
+  title: string;
+  managementNumber: string | null;
+  senderOrganization: string;
+  senderName: string;
+  senderEmail: string;
+  concludedAt: Date;
+  documents: { name: string; certificateId: string; sha256: string; pageCount: number }[];
+  operations: {
+    at: Date;
+    action: string;
+    actor: string;
+    ip: string | null;
+    method: string;
+  }[];
+}
+
+export interface SigningService {
+  /** 'noop' until the PAdES signer is configured; recorded in the audit log with every operation. */
+  readonly kind: 'noop' | 'pades';
+  prepare(input: PrepareInput): Promise<Uint8Array>;
+  approve(input: ApprovalInput): Promise<Uint8Array>;
+  conclude(input: ConcludeInput): Promise<Uint8Array>;
+  /** The 締結証明書 PDF, signed and timestamped; null when the implementation cannot make one. */
+  conclusionCertificate(input: ConclusionCertificateInput): Promise<Uint8Array | null>;
+}
+
+export class SigningUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SigningUnavailableError';
+  }
+}
+
+/** Until the signing issue lands: bytes pass through unchanged; the caller records that it was a no-op. */
+export class NoopSigningService implements SigningService {
+  readonly kind = 'noop' as const;
+  async prepare(input: PrepareInput) {
+    return input.pdf;
+  }
+  async approve(input: ApprovalInput) {
+    return input.pdf;
+  }
+  async conclude(input: ConcludeInput) {
+    return input.pdf;
+  }
+  async conclusionCertificate() {
+    return null;
+  }
+}
