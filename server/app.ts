@@ -1,8 +1,59 @@
-import { Hono } from 'hono';
-
 /** Composes the HTTP API. Routes stay thin; domain code never sees Hono (STYLE.md). */
-export function createApp() {
+import { Hono } from 'hono';
+import { ZodError } from 'zod';
+import type { Services } from './services.js';
+import { ApiFailure } from './errors.js';
+import { ApiRegistry, langOf, validationDetail } from './http/api.js';
+import { errorMessage } from '../shared/i18n/errors.js';
+import { recipientRoutes } from './routes/recipient.js';
+import { senderRoutes } from './routes/sender.js';
+import { pageRoutes } from './routes/pages.js';
+
+export type RouteExtension = (app: Hono, api: ApiRegistry, s: Services) => void;
+
+export function createApp(s: Services, extensions: RouteExtension[] = []) {
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  const api = new ApiRegistry();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  // The extension's pages and service worker call the API cross-origin.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method === 'OPTIONS') {
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept-Language, X-Esign-Client',
+          'Access-Control-Max-Age': '600',
+        },
+      });
+    }
+    await next();
+    c.header('Access-Control-Allow-Origin', '*');
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true, signing: s.signing.kind }));
+  recipientRoutes(app, api, s);
+  senderRoutes(app, api, s);
+  pageRoutes(app, s);
+  for (const extend of extensions) extend(app, api, s);
+  app.get('/api/openapi.json', (c) => c.json(api.openapi()));
+
+  app.notFound((c) => c.json({ error: { code: 'not-found', message: errorMessage('not-found', langOf(c)) } }, 404));
+  app.onError((err, c) => {
+    const lang = langOf(c);
+    if (err instanceof ApiFailure) {
+      return c.json({ error: { code: err.code, message: errorMessage(err.code, lang, err.params), ...err.extra } }, err.status as 400);
+    }
+    if (err instanceof ZodError) {
+      return c.json({ error: { code: 'validation-failed', message: errorMessage('validation-failed', lang, { detail: validationDetail(err) }) } }, 400);
+    }
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
+    return c.json({ error: { code: 'internal', message: errorMessage('internal', lang) } }, 500);
+  });
   return app;
 }

@@ -1,9 +1,76 @@
-import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { serve, type ServerType } from '@hono/node-server';
+import path from 'node:path';
+import { createApp, type RouteExtension } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { openServices, type ServiceOverrides, type Services } from './services.js';
+import { expireLinks } from './envelopes/manage.js';
+import { bootstrapDemo } from './bootstrap.js';
+import { signingSetup } from './signing-setup.js';
 
-const config = loadConfig();
-const app = createApp();
-serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  console.log(`esign server listening on http://${info.address}:${info.port}`);
-});
+export interface RunningServer {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Starts the whole server: HTTP, the mail outbox worker and the expiry sweep. Tests call this too. */
+export async function startServer(config: Config, overrides: ServiceOverrides = {}, extensions: RouteExtension[] = []): Promise<RunningServer> {
+  const setup = overrides.signing ? null : await signingSetup(config);
+  const services = await openServices(config, { ...overrides, signing: overrides.signing ?? setup?.factory });
+  const app = createApp(services, [...(setup?.routes ?? []), ...extensions]);
+  const server: ServerType = await new Promise((resolve) => {
+    const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  services.outbox.start();
+  const sweep = setInterval(() => {
+    try {
+      expireLinks(services);
+    } catch (err) {
+      console.error('expiry sweep failed:', err);
+    }
+  }, 60_000);
+  sweep.unref();
+  return {
+    url: `http://${config.host}:${port}`,
+    services,
+    async close() {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    },
+  };
+}
+
+async function main() {
+  const config = loadConfig();
+  const running = await startServer(config);
+  const demo = await bootstrapDemo(running.services);
+  const ext = path.resolve('.output/chrome-mv3');
+  console.log(`esign server listening on ${running.url} (public URL ${config.publicUrl})`);
+  console.log(`  data:    ${config.dataDir}  (mail: ${config.smtpUrl ? 'SMTP' : path.join(config.dataDir, 'outbox')})`);
+  console.log(`  signing: ${running.services.signing.kind}`);
+  console.log(`  extension: npm run build, then load ${ext} in chrome://extensions (developer mode → Load unpacked)`);
+  if (demo) {
+    console.log('\nFirst start: a demo organisation was created (also in data/demo-credentials.txt):');
+    console.log(`  sign in: ${demo.email} / ${demo.password}   (POST ${config.publicUrl}/api/auth/login)`);
+    console.log(`  API key: ${demo.apiKey}`);
+    console.log('  send a first envelope:');
+    console.log(`    npm run cli -- send --title "業務委託契約書" --doc ../shared/samples/gyomu-itaku.pdf --recipient "山田太郎,yamada@example.jp,1234"`);
+    console.log(`  the signing email appears in ${path.join(config.dataDir, 'outbox')}`);
+  }
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('server/main.ts')) {
+  main().catch((err) => {
+    console.error(`esign server could not start: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * The recipient side up to a session: resolving a link, public info (never a state change: mail scanners
+ * open links), the access code (slow hash, attempts counted, lock at the limit) and the short-lived
+ * recipient session, which is an HMAC over (recipient, link generation, expiry): stateless, so any
+ * server instance can check it, and dead as soon as the link is replaced.
+ */
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Services } from '../services.js';
+import { hashToken, hmac, safeEqual, slowVerify } from '../auth/secrets.js';
+import { auditEvents, envelopes, recipients } from '../store/schema.js';
+import { appendAudit } from '../audit/log.js';
+import { fail } from '../errors.js';
+import { hitRateLimit } from '../http/rate-limit.js';
+import type { LinkState, PublicInfo } from '../../shared/api/recipient.js';
+import { documentsOf, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
+import { classifyOpener } from './opener.js';
+
+export interface Caller {
+  ip: string | null;
+  userAgent: string | null;
+  acceptLanguage?: string | null;
+  extension?: boolean;
+}
+
+export interface Link {
+  env: EnvelopeRow;
+  recipient: RecipientRow;
+}
+
+export function resolveLink(s: Services, token: string): Link {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw fail('invalid-link', 404, {}, { state: 'invalid' });
+  const recipient = s.db.select().from(recipients).where(eq(recipients.tokenHash, hashToken(token))).get();
+  if (!recipient) throw fail('invalid-link', 404, {}, { state: 'invalid' });
+  const env = s.db.select().from(envelopes).where(eq(envelopes.id, recipient.envelopeId)).get()!;
+  return { env, recipient };
+}
+
+export function linkState({ env, recipient: r }: Link, now: number): LinkState {
+  if (env.status === 'cancelled') return 'cancelled';
+  if (env.status === 'completed') return 'concluded';
+  if (r.status === 'completed') return 'completed';
+  if (env.status === 'rejected') return 'rejected';
+  if (r.status === 'locked') return 'locked';
+  if (r.status === 'expired' || (r.linkExpiresAt !== null && r.linkExpiresAt <= now)) return 'expired';
+  if (r.status === 'waiting') return 'not-yet';
+  return 'ready';
+}
+
+/** The failure for a link that cannot be acted on, or null when it can. */
+export function stateFailure(state: LinkState, r: RecipientRow) {
+  switch (state) {
+    case 'ready':
+      return null;
+    case 'cancelled':
+      return fail('envelope-cancelled', 409, {}, { state });
+    case 'concluded':
+    case 'completed':
+      return fail('already-completed', 409, {}, { state });
+    case 'rejected':
+      return r.status === 'rejected' ? fail('already-rejected', 409, {}, { state }) : fail('envelope-rejected', 409, {}, { state });
+    case 'locked':
+      return fail('locked', 423, {}, { state });
+    case 'expired':
+      return fail('expired', 410, {}, { state });
+    case 'not-yet':
+      return fail('not-your-turn', 409, {}, { state });
+    default:
+      return fail('invalid-link', 404, {}, { state });
+  }
+}
+
+export function publicInfo(s: Services, token: string, caller: Caller): PublicInfo {
+  const link = resolveLink(s, token);
+  const now = s.now();
+  recordOpened(s, link, caller, now);
+  const sender = senderOf(s.db, link.env);
+  return {
+    state: linkState(link, now),
+    senderOrganization: sender.organization,
+    senderName: sender.name,
+    title: link.env.title,
+    expiresAt: link.recipient.linkExpiresAt ? new Date(link.recipient.linkExpiresAt).toISOString() : null,
+    recipientName: link.recipient.name,
+    language: link.recipient.language,
+    documentCount: documentsOf(s.db, link.env.id).length,
+  };
+}
+
+/**
+ * Audit only (no state): who opened the link, told apart as browser / extension / mail scanner.
+ * The same opener within ten minutes is recorded once, so a refreshing page or a scanner's retries do
+ * not flood the log.
+ */
+function recordOpened(s: Services, { env, recipient }: Link, caller: Caller, now: number) {
+  const opener = classifyOpener(caller);
+  const recent = s.db
+    .select({ details: auditEvents.details, ip: auditEvents.ip, ua: auditEvents.userAgent })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.envelopeId, env.id), eq(auditEvents.action, 'link.opened'), gt(auditEvents.at, now - 600_000)))
+    .orderBy(desc(auditEvents.seq))
+    .limit(20)
+    .all();
+  if (recent.some((e) => e.ip === caller.ip && e.ua === caller.userAgent && JSON.parse(e.details).recipientId === recipient.id)) return;
+  s.db.transaction((tx) => {
+    appendAudit(s.auditKey, tx, {
+      envelopeId: env.id,
+      actor: `recipient:${recipient.email}`,
+      action: 'link.opened',
+      ip: caller.ip,
+      userAgent: caller.userAgent,
+      at: now,
+      details: { recipientId: recipient.id, opener: opener.kind, reasons: opener.reasons, linkGeneration: recipient.linkGeneration },
+    });
+  }, { behavior: 'immediate' });
+}
+
+export async function openSession(s: Services, token: string, accessCode: string, caller: Caller): Promise<{ session: string; expiresAt: string }> {
+  const now = s.now();
+  if (!hitRateLimit(s.db, `access-code:${caller.ip ?? 'unknown'}`, s.config.rateLimitPerIpPerMinute, 60_000, now)) {
+    throw fail('rate-limited', 429);
+  }
+  const link = resolveLink(s, token);
+  const failure = stateFailure(linkState(link, now), link.recipient);
+  if (failure) throw failure;
+  const { env, recipient } = link;
+  const ok = recipient.accessCodeHash !== null && (await slowVerify(accessCode, recipient.accessCodeHash));
+  const actor = `recipient:${recipient.email}`;
+  if (!ok) {
+    const max = s.config.accessCodeMaxAttempts;
+    const attempts = s.db.transaction((tx) => {
+      const row = tx
+        .update(recipients)
+        .set({ failedAttempts: sql`${recipients.failedAttempts} + 1` })
+        .where(and(eq(recipients.id, recipient.id), eq(recipients.linkGeneration, recipient.linkGeneration)))
+        .returning({ failedAttempts: recipients.failedAttempts, status: recipients.status })
+        .get();
+      if (!row) return max; // the link was replaced meanwhile
+      appendAudit(s.auditKey, tx, { envelopeId: env.id, actor, action: 'access-code.failed', ip: caller.ip, userAgent: caller.userAgent, at: now, details: { recipientId: recipient.id, attempt: row.failedAttempts } });
+      if (row.failedAttempts >= max && row.status !== 'locked') {
+        tx.update(recipients).set({ status: 'locked' }).where(eq(recipients.id, recipient.id)).run();
+        appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: 'system', action: 'recipient.locked', ip: caller.ip, at: now, details: { recipientId: recipient.id, attempts: row.failedAttempts } });
+      }
+      return row.failedAttempts;
+    }, { behavior: 'immediate' });
+    if (attempts >= max) throw fail('locked', 423, {}, { state: 'locked', attemptsLeft: 0 });
+    throw fail('wrong-access-code', 401, { attemptsLeft: max - attempts }, { attemptsLeft: max - attempts });
+  }
+  s.db.transaction((tx) => {
+    tx.update(recipients)
+      .set({ failedAttempts: 0, status: recipient.status === 'notified' ? 'opened' : recipient.status, openedAt: recipient.openedAt ?? now })
+      .where(and(eq(recipients.id, recipient.id), eq(recipients.status, recipient.status)))
+      .run();
+    appendAudit(s.auditKey, tx, { envelopeId: env.id, actor, action: 'access-code.accepted', ip: caller.ip, userAgent: caller.userAgent, at: now, details: { recipientId: recipient.id } });
+  }, { behavior: 'immediate' });
+  const expires = now + s.config.recipientSessionMinutes * 60_000;
+  return { session: sessionToken(s, recipient, expires), expiresAt: new Date(expires).toISOString() };
+}
+
+function sessionToken(s: Services, r: RecipientRow, expires: number) {
+  return `${expires.toString(36)}.${hmac(s.sessionKey, `${r.id}|${r.linkGeneration}|${expires}`)}`;
+}
+
+/** The link behind a valid `Authorization: Bearer {session}`; 401 otherwise. */
+export function authenticateSession(s: Services, token: string, authorization: string | undefined | null): Link {
+  const link = resolveLink(s, token);
+  const m = /^Bearer ([0-9a-z]+)\.([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
+  if (!m) throw fail('session-required', 401);
+  const expires = parseInt(m[1]!, 36);
+  const expected = hmac(s.sessionKey, `${link.recipient.id}|${link.recipient.linkGeneration}|${expires}`);
+  if (!safeEqual(expected, m[2]!) || expires <= s.now()) throw fail('session-required', 401);
+  return link;
+}

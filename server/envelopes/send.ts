@@ -1,0 +1,126 @@
+import { eq } from 'drizzle-orm';
+import type { Services } from '../services.js';
+import type { Actor } from '../auth/actor.js';
+import { actorLabel } from '../auth/actor.js';
+import { hashToken, newToken, sha256Hex } from '../auth/secrets.js';
+import { unwrapDataKey } from '../store/blobs.js';
+import { documents, envelopes, recipients } from '../store/schema.js';
+import { appendAudit } from '../audit/log.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { signingRequest } from '../mail/templates.js';
+import { fail } from '../errors.js';
+import { currentSigner, documentsOf, envelopeFor, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
+import type { PlacedField } from '../signing/service.js';
+
+type Tx = Parameters<Parameters<Services['db']['transaction']>[0]>[0];
+
+export function placedField(f: ReturnType<typeof fieldsOf>[number]): PlacedField {
+  return {
+    id: f.id,
+    name: f.name,
+    label: f.label,
+    type: f.type,
+    required: f.required,
+    page: f.page,
+    rect: { x: f.x, y: f.y, width: f.width, height: f.height },
+    recipientId: f.recipientId,
+  };
+}
+
+export function signingLink(s: Services, token: string) {
+  return `${s.config.publicUrl}/s/${token}`;
+}
+
+/**
+ * Gives the recipient a fresh link (the old one, if any, dies: only the new token's hash is stored),
+ * a new expiry, and queues the signing-request mail — inside the caller's transaction.
+ */
+export function activateRecipient(s: Services, tx: Tx, env: EnvelopeRow, r: RecipientRow, actor: string, now: number) {
+  const token = newToken();
+  const expiresAt = now + s.config.linkValidityDays * 86_400_000;
+  tx.update(recipients)
+    .set({
+      tokenHash: hashToken(token),
+      linkGeneration: r.linkGeneration + 1,
+      linkExpiresAt: expiresAt,
+      status: r.status === 'opened' ? 'opened' : 'notified',
+      notifiedAt: now,
+      failedAttempts: 0,
+    })
+    .where(eq(recipients.id, r.id))
+    .run();
+  const sender = senderOf(tx, env);
+  const outboxId = enqueueMail(
+    tx,
+    {
+      envelopeId: env.id,
+      recipientId: r.id,
+      kind: 'signing-request',
+      to: { name: r.name, address: r.email },
+      mail: signingRequest(r.language, {
+        recipientName: r.name,
+        sender: senderDisplay(sender),
+        title: env.title,
+        message: env.message,
+        link: signingLink(s, token),
+        expiresAt,
+      }),
+    },
+    new URL(s.config.publicUrl).hostname,
+    now,
+  );
+  appendAudit(s.auditKey, tx, {
+    envelopeId: env.id,
+    actor,
+    action: 'mail.queued',
+    at: now,
+    details: { outboxId, kind: 'signing-request', recipientId: r.id, to: r.email, linkGeneration: r.linkGeneration + 1, expiresAt },
+  });
+}
+
+/**
+ * Sends a draft: each document gets its original revision (ID stamp and form fields, by the signing
+ * service), then the first signer is asked. The prepared blobs are written before the transaction.
+ */
+export async function sendEnvelope(s: Services, actor: Actor, envelopeId: string): Promise<void> {
+  const env = envelopeFor(s.db, actor, envelopeId);
+  if (env.status !== 'draft') throw fail('envelope-not-draft', 409);
+  const docs = documentsOf(s.db, envelopeId);
+  const prepared: { doc: (typeof docs)[number]; blobId: string; sha256: string; size: number }[] = [];
+  for (const doc of docs) {
+    const key = unwrapDataKey(s.masterKey, doc.wrappedKey);
+    const pdf = s.blobs.get(key, doc.currentBlobId);
+    const out = await s.signing.prepare({
+      pdf,
+      documentId: doc.id,
+      certificateId: doc.certificateId,
+      fields: fieldsOf(s.db, doc.id).map(placedField),
+    });
+    const blobId = out === pdf ? doc.currentBlobId : s.blobs.put(key, out);
+    prepared.push({ doc, blobId, sha256: out === pdf ? doc.currentSha256 : sha256Hex(out), size: out.length });
+  }
+  const now = s.now();
+  s.db.transaction((tx) => {
+    const fresh = tx.select().from(envelopes).where(eq(envelopes.id, envelopeId)).get()!;
+    if (fresh.status !== 'draft') throw fail('envelope-not-draft', 409);
+    for (const p of prepared) {
+      tx.update(documents)
+        .set({ currentBlobId: p.blobId, currentSha256: p.sha256, currentSize: p.size })
+        .where(eq(documents.id, p.doc.id))
+        .run();
+    }
+    tx.update(envelopes).set({ status: 'sent', sentAt: now, signingKind: s.signing.kind }).where(eq(envelopes.id, envelopeId)).run();
+    appendAudit(s.auditKey, tx, {
+      envelopeId,
+      actor: actorLabel(actor),
+      action: 'envelope.sent',
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      at: now,
+      details: { signing: s.signing.kind, documents: prepared.map((p) => ({ id: p.doc.id, certificateId: p.doc.certificateId, sha256: p.sha256 })) },
+    });
+    const first = currentSigner(recipientsOf(tx, envelopeId));
+    if (first) activateRecipient(s, tx, fresh, first, 'system', now);
+  }, { behavior: 'immediate' });
+  s.outbox.kick();
+}
