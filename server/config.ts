@@ -19,6 +19,9 @@ export interface Config {
   recipientSessionMinutes: number;
   rateLimitPerIpPerMinute: number;
   tsaUrl: string | null;
+  /** How long a mail being sent, or a completion being signed, is reserved before a retry may take it over. */
+  mailLeaseMs: number;
+  completionClaimMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,5 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recipientSessionMinutes: int(env, 'RECIPIENT_SESSION_MINUTES', 30),
     rateLimitPerIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 30),
     tsaUrl: env.TSA_URL || null,
+    mailLeaseMs: int(env, 'MAIL_LEASE_SECONDS', 30) * 1000,
+    completionClaimMs: int(env, 'COMPLETION_CLAIM_SECONDS', 30) * 1000,
   };
 }

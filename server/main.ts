@@ -4,7 +4,7 @@ import { createApp, type RouteExtension } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { openServices, type ServiceOverrides, type Services } from './services.js';
 import { expireLinks } from './envelopes/manage.js';
-import { bootstrapDemo } from './bootstrap.js';
+import { bootstrapDemo, type DemoCredentials } from './bootstrap.js';
 import { signingSetup } from './signing-setup.js';
 
 export interface RunningServer {
@@ -14,9 +14,15 @@ export interface RunningServer {
 }
 
 /** Starts the whole server: HTTP, the mail outbox worker and the expiry sweep. Tests call this too. */
-export async function startServer(config: Config, overrides: ServiceOverrides = {}, extensions: RouteExtension[] = []): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  overrides: ServiceOverrides = {},
+  extensions: RouteExtension[] = [],
+  beforeListen?: (s: Services) => Promise<void>,
+): Promise<RunningServer> {
   const setup = overrides.signing ? null : await signingSetup(config);
   const services = await openServices(config, { ...overrides, signing: overrides.signing ?? setup?.factory });
+  await beforeListen?.(services);
   const app = createApp(services, [...(setup?.routes ?? []), ...extensions]);
   const server: ServerType = await new Promise((resolve) => {
     const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
@@ -45,17 +51,20 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
 
 async function main() {
   const config = loadConfig();
-  const running = await startServer(config);
-  const demo = await bootstrapDemo(running.services);
+  let demo: Awaited<ReturnType<typeof bootstrapDemo>> = null;
+  const running = await startServer(config, {}, [], async (s) => {
+    demo = await bootstrapDemo(s);
+  });
   const ext = path.resolve('.output/chrome-mv3');
   console.log(`esign server listening on ${running.url} (public URL ${config.publicUrl})`);
   console.log(`  data:    ${config.dataDir}  (mail: ${config.smtpUrl ? 'SMTP' : path.join(config.dataDir, 'outbox')})`);
   console.log(`  signing: ${running.services.signing.kind}`);
   console.log(`  extension: npm run build, then load ${ext} in chrome://extensions (developer mode → Load unpacked)`);
   if (demo) {
+    const d = demo as DemoCredentials;
     console.log('\nFirst start: a demo organisation was created (also in data/demo-credentials.txt):');
-    console.log(`  sign in: ${demo.email} / ${demo.password}   (POST ${config.publicUrl}/api/auth/login)`);
-    console.log(`  API key: ${demo.apiKey}`);
+    console.log(`  sign in: ${d.email} / ${d.password}   (POST ${config.publicUrl}/api/auth/login)`);
+    console.log(`  API key: ${d.apiKey}`);
     console.log('  send a first envelope:');
     console.log(`    npm run cli -- send --title "業務委託契約書" --doc ../shared/samples/gyomu-itaku.pdf --recipient "山田太郎,yamada@example.jp,1234"`);
     console.log(`  the signing email appears in ${path.join(config.dataDir, 'outbox')}`);

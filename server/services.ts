@@ -84,7 +84,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       if (ref.kind === 'document') return readDocument(services, ref.documentId);
       return readCertificate(services, ref.envelopeId);
     },
-  });
+  }, config.mailLeaseMs);
   return services;
 }
 

@@ -6,6 +6,12 @@ import type { Config } from './config.js';
 import type { RouteExtension } from './app.js';
 import type { ServiceOverrides } from './services.js';
 
-export async function signingSetup(_config: Config): Promise<{ factory: ServiceOverrides['signing']; routes: RouteExtension[] } | null> {
+export interface SigningSetup {
+  factory: ServiceOverrides['signing'];
+  routes: RouteExtension[];
+  exportRootPem?: () => Promise<string>;
+}
+
+export async function signingSetup(_config: Config): Promise<SigningSetup | null> {
   return null;
 }

@@ -6,7 +6,8 @@
  * the master key cannot recompute a consistent chain after an edit.
  */
 import { createHmac } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { q } from '../store/prepared.js';
 import type { Db } from '../store/db.js';
 import { auditEvents } from '../store/schema.js';
 
@@ -81,13 +82,7 @@ export function eventHash(key: Buffer, prevHash: string, e: {
 
 /** Call inside the transaction that makes the change it records. */
 export function appendAudit(key: Buffer, tx: Tx, input: AuditInput): void {
-  const last = tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(eq(auditEvents.envelopeId, input.envelopeId))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1)
-    .get();
+  const last = q(tx).lastAudit.get({ envelopeId: input.envelopeId });
   const row = {
     envelopeId: input.envelopeId,
     seq: (last?.seq ?? 0) + 1,

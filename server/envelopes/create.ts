@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import type { EnvelopeInput } from '../../shared/api/sender.js';
 import type { Lang } from '../../shared/i18n/errors.js';
 import { checkUpload, type UploadedFile } from './upload-check.js';
-import { sendEnvelope } from './send.js';
+import { markSent, placedField, prepareDocuments } from './send.js';
 
 /**
  * Creates an envelope from validated metadata and uploaded PDFs. Every file is checked before anything
@@ -62,9 +62,9 @@ export async function createEnvelope(
 
   const envelopeId = newId();
   const now = s.now();
-  const docRows = checked.map((f, position) => {
+  const docRows = await Promise.all(checked.map(async (f, position) => {
     const { dataKey, wrapped } = newDataKey(s.masterKey);
-    const blobId = s.blobs.put(dataKey, f.bytes);
+    const blobId = await s.blobs.put(dataKey, f.bytes);
     return {
       id: newId(),
       envelopeId,
@@ -79,7 +79,7 @@ export async function createEnvelope(
       currentSize: f.bytes.length,
       revision: 0,
     };
-  });
+  }));
   const recipientRows = input.recipients.map((r, position) => ({
     id: newId(),
     envelopeId,
@@ -113,7 +113,17 @@ export async function createEnvelope(
     };
   });
 
+  // Create-and-send is one transaction: the documents' original revisions are made first, so a crash
+  // can leave neither a half-created envelope nor a draft that was meant to be sent.
+  let prepared: Awaited<ReturnType<typeof prepareDocuments>> = [];
   try {
+    if (input.send) {
+      prepared = await prepareDocuments(
+        s,
+        docRows.map((d, i) => ({ ...d, pdf: checked[i]!.bytes })),
+        (documentId) => fieldRows.filter((f) => f.documentId === documentId).map((f) => placedField({ ...f, value: null })),
+      );
+    }
     s.db.transaction((tx) => {
       tx.insert(envelopes)
         .values({
@@ -147,13 +157,14 @@ export async function createEnvelope(
           fields: fieldRows.length,
         },
       });
+      if (input.send) markSent(s, tx, actor, envelopeId, prepared, now);
     }, { behavior: 'immediate' });
   } catch (err) {
     for (const d of docRows) s.blobs.remove(d.uploadedBlobId);
+    for (const p of prepared) if (!docRows.some((d) => d.uploadedBlobId === p.blobId)) s.blobs.remove(p.blobId);
     throw err;
   }
-
-  if (input.send) await sendEnvelope(s, actor, envelopeId);
+  if (input.send) s.outbox.kick();
   return { envelopeId };
 }
 

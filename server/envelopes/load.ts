@@ -1,7 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { q } from '../store/prepared.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../auth/actor.js';
-import { documents, envelopes, fields, organizations, recipients, users } from '../store/schema.js';
+import { documents, envelopes, fields, recipients } from '../store/schema.js';
 import { fail } from '../errors.js';
 
 export type EnvelopeRow = typeof envelopes.$inferSelect;
@@ -19,21 +20,19 @@ export function envelopeFor(db: Reader, actor: Actor, envelopeId: string): Envel
 }
 
 export function recipientsOf(db: Reader, envelopeId: string): RecipientRow[] {
-  return db.select().from(recipients).where(eq(recipients.envelopeId, envelopeId)).orderBy(asc(recipients.position)).all();
+  return q(db).recipientsOf.all({ envelopeId });
 }
 
 export function documentsOf(db: Reader, envelopeId: string): DocumentRow[] {
-  return db.select().from(documents).where(eq(documents.envelopeId, envelopeId)).orderBy(asc(documents.position)).all();
+  return q(db).documentsOf.all({ envelopeId });
 }
 
 export function fieldsOf(db: Reader, documentId: string): FieldRow[] {
-  return db.select().from(fields).where(eq(fields.documentId, documentId)).all();
+  return q(db).fieldsOf.all({ documentId });
 }
 
-export function senderOf(db: Reader, env: EnvelopeRow) {
-  const user = db.select().from(users).where(eq(users.id, env.senderUserId)).get()!;
-  const org = db.select().from(organizations).where(eq(organizations.id, env.orgId)).get()!;
-  return { name: user.name, email: user.email, organization: org.name };
+export function senderOf(db: Reader, env: EnvelopeRow): { name: string; email: string; organization: string } {
+  return q(db).sender.get({ userId: env.senderUserId })!;
 }
 
 /** How the sender is named in mail: 「{organisation} {name}」. */

@@ -4,15 +4,16 @@
  * recipient session, which is an HMAC over (recipient, link generation, expiry): stateless, so any
  * server instance can check it, and dead as soon as the link is replaced.
  */
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { q } from '../store/prepared.js';
 import type { Services } from '../services.js';
 import { hashToken, hmac, safeEqual, slowVerify } from '../auth/secrets.js';
-import { auditEvents, envelopes, recipients } from '../store/schema.js';
+import { recipients } from '../store/schema.js';
 import { appendAudit } from '../audit/log.js';
 import { fail } from '../errors.js';
 import { hitRateLimit } from '../http/rate-limit.js';
 import type { LinkState, PublicInfo } from '../../shared/api/recipient.js';
-import { documentsOf, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
+import { senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
 import { classifyOpener } from './opener.js';
 
 export interface Caller {
@@ -29,9 +30,9 @@ export interface Link {
 
 export function resolveLink(s: Services, token: string): Link {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw fail('invalid-link', 404, {}, { state: 'invalid' });
-  const recipient = s.db.select().from(recipients).where(eq(recipients.tokenHash, hashToken(token))).get();
+  const recipient = q(s.db).recipientByTokenHash.get({ hash: hashToken(token) });
   if (!recipient) throw fail('invalid-link', 404, {}, { state: 'invalid' });
-  const env = s.db.select().from(envelopes).where(eq(envelopes.id, recipient.envelopeId)).get()!;
+  const env = q(s.db).envelopeById.get({ id: recipient.envelopeId })!;
   return { env, recipient };
 }
 
@@ -82,7 +83,7 @@ export function publicInfo(s: Services, token: string, caller: Caller): PublicIn
     expiresAt: link.recipient.linkExpiresAt ? new Date(link.recipient.linkExpiresAt).toISOString() : null,
     recipientName: link.recipient.name,
     language: link.recipient.language,
-    documentCount: documentsOf(s.db, link.env.id).length,
+    documentCount: q(s.db).documentCount.get({ envelopeId: link.env.id })!.n,
   };
 }
 
@@ -93,13 +94,7 @@ export function publicInfo(s: Services, token: string, caller: Caller): PublicIn
  */
 function recordOpened(s: Services, { env, recipient }: Link, caller: Caller, now: number) {
   const opener = classifyOpener(caller);
-  const recent = s.db
-    .select({ details: auditEvents.details, ip: auditEvents.ip, ua: auditEvents.userAgent })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.envelopeId, env.id), eq(auditEvents.action, 'link.opened'), gt(auditEvents.at, now - 600_000)))
-    .orderBy(desc(auditEvents.seq))
-    .limit(20)
-    .all();
+  const recent = q(s.db).recentOpens.all({ envelopeId: env.id, since: now - 600_000 });
   if (recent.some((e) => e.ip === caller.ip && e.ua === caller.userAgent && JSON.parse(e.details).recipientId === recipient.id)) return;
   s.db.transaction((tx) => {
     appendAudit(s.auditKey, tx, {

@@ -23,7 +23,6 @@ import { authenticateSession, linkState, stateFailure, type Caller, type Link } 
 import { currentSigner, documentsOf, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type FieldRow } from './load.js';
 import { activateRecipient, placedField } from './send.js';
 
-const CLAIM_MS = 120_000;
 
 function viewable(link: Link, now: number) {
   const state = linkState(link, now);
@@ -134,7 +133,7 @@ export async function completeRecipient(
   const claimId = newId();
   const claimed = s.db
     .update(recipients)
-    .set({ claimId, claimUntil: now + CLAIM_MS })
+    .set({ claimId, claimUntil: now + s.config.completionClaimMs })
     .where(
       and(
         eq(recipients.id, recipient.id),
@@ -177,7 +176,7 @@ export async function completeRecipient(
       const changed = out !== pdf;
       signed.push({
         docId: doc.id,
-        blobId: changed ? s.blobs.put(key, out) : doc.currentBlobId,
+        blobId: changed ? await s.blobs.put(key, out) : doc.currentBlobId,
         sha256: changed ? sha256Hex(out) : doc.currentSha256,
         size: out.length,
         changed,
@@ -187,7 +186,7 @@ export async function completeRecipient(
       const cert = await s.signing.conclusionCertificate(certificateInput(s, env, sender, docs, signed, recipient, caller, now));
       if (cert) {
         const { dataKey, wrapped } = newDataKey(s.masterKey);
-        certificate = { blobId: s.blobs.put(dataKey, cert), wrapped };
+        certificate = { blobId: await s.blobs.put(dataKey, cert), wrapped };
       }
     }
   } catch (err) {

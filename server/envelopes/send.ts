@@ -78,49 +78,67 @@ export function activateRecipient(s: Services, tx: Tx, env: EnvelopeRow, r: Reci
   });
 }
 
+export interface PreparedDocument {
+  documentId: string;
+  certificateId: string;
+  blobId: string;
+  sha256: string;
+  size: number;
+}
+
 /**
- * Sends a draft: each document gets its original revision (ID stamp and form fields, by the signing
- * service), then the first signer is asked. The prepared blobs are written before the transaction.
+ * The original revision of each document (ID stamp and form fields, by the signing service), written
+ * as new blobs before any transaction refers to them.
  */
+export async function prepareDocuments(
+  s: Services,
+  docs: { id: string; certificateId: string; wrappedKey: string; currentBlobId: string; currentSha256: string; pdf?: Uint8Array }[],
+  fieldsFor: (documentId: string) => PlacedField[],
+): Promise<PreparedDocument[]> {
+  const prepared: PreparedDocument[] = [];
+  for (const doc of docs) {
+    const key = unwrapDataKey(s.masterKey, doc.wrappedKey);
+    const pdf = doc.pdf ?? s.blobs.get(key, doc.currentBlobId);
+    const out = await s.signing.prepare({ pdf, documentId: doc.id, certificateId: doc.certificateId, fields: fieldsFor(doc.id) });
+    const same = out === pdf;
+    prepared.push({
+      documentId: doc.id,
+      certificateId: doc.certificateId,
+      blobId: same ? doc.currentBlobId : await s.blobs.put(key, out),
+      sha256: same ? doc.currentSha256 : sha256Hex(out),
+      size: out.length,
+    });
+  }
+  return prepared;
+}
+
+/** Inside the caller's transaction: the envelope becomes sent and the first signer is asked. */
+export function markSent(s: Services, tx: Tx, actor: Actor, envelopeId: string, prepared: PreparedDocument[], now: number) {
+  const env = tx.select().from(envelopes).where(eq(envelopes.id, envelopeId)).get()!;
+  if (env.status !== 'draft') throw fail('envelope-not-draft', 409);
+  for (const p of prepared) {
+    tx.update(documents).set({ currentBlobId: p.blobId, currentSha256: p.sha256, currentSize: p.size }).where(eq(documents.id, p.documentId)).run();
+  }
+  tx.update(envelopes).set({ status: 'sent', sentAt: now, signingKind: s.signing.kind }).where(eq(envelopes.id, envelopeId)).run();
+  appendAudit(s.auditKey, tx, {
+    envelopeId,
+    actor: actorLabel(actor),
+    action: 'envelope.sent',
+    ip: actor.ip,
+    userAgent: actor.userAgent,
+    at: now,
+    details: { signing: s.signing.kind, documents: prepared.map((p) => ({ id: p.documentId, certificateId: p.certificateId, sha256: p.sha256 })) },
+  });
+  const first = currentSigner(recipientsOf(tx, envelopeId));
+  if (first) activateRecipient(s, tx, { ...env, status: 'sent' }, first, 'system', now);
+}
+
+/** Sends a draft. */
 export async function sendEnvelope(s: Services, actor: Actor, envelopeId: string): Promise<void> {
   const env = envelopeFor(s.db, actor, envelopeId);
   if (env.status !== 'draft') throw fail('envelope-not-draft', 409);
-  const docs = documentsOf(s.db, envelopeId);
-  const prepared: { doc: (typeof docs)[number]; blobId: string; sha256: string; size: number }[] = [];
-  for (const doc of docs) {
-    const key = unwrapDataKey(s.masterKey, doc.wrappedKey);
-    const pdf = s.blobs.get(key, doc.currentBlobId);
-    const out = await s.signing.prepare({
-      pdf,
-      documentId: doc.id,
-      certificateId: doc.certificateId,
-      fields: fieldsOf(s.db, doc.id).map(placedField),
-    });
-    const blobId = out === pdf ? doc.currentBlobId : s.blobs.put(key, out);
-    prepared.push({ doc, blobId, sha256: out === pdf ? doc.currentSha256 : sha256Hex(out), size: out.length });
-  }
+  const prepared = await prepareDocuments(s, documentsOf(s.db, envelopeId), (id) => fieldsOf(s.db, id).map(placedField));
   const now = s.now();
-  s.db.transaction((tx) => {
-    const fresh = tx.select().from(envelopes).where(eq(envelopes.id, envelopeId)).get()!;
-    if (fresh.status !== 'draft') throw fail('envelope-not-draft', 409);
-    for (const p of prepared) {
-      tx.update(documents)
-        .set({ currentBlobId: p.blobId, currentSha256: p.sha256, currentSize: p.size })
-        .where(eq(documents.id, p.doc.id))
-        .run();
-    }
-    tx.update(envelopes).set({ status: 'sent', sentAt: now, signingKind: s.signing.kind }).where(eq(envelopes.id, envelopeId)).run();
-    appendAudit(s.auditKey, tx, {
-      envelopeId,
-      actor: actorLabel(actor),
-      action: 'envelope.sent',
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      at: now,
-      details: { signing: s.signing.kind, documents: prepared.map((p) => ({ id: p.doc.id, certificateId: p.doc.certificateId, sha256: p.sha256 })) },
-    });
-    const first = currentSigner(recipientsOf(tx, envelopeId));
-    if (first) activateRecipient(s, tx, fresh, first, 'system', now);
-  }, { behavior: 'immediate' });
+  s.db.transaction((tx) => markSent(s, tx, actor, envelopeId, prepared, now), { behavior: 'immediate' });
   s.outbox.kick();
 }

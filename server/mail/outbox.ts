@@ -29,7 +29,6 @@ export interface QueuedMail {
 
 type Tx = Pick<Db, 'insert'>;
 
-const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 8;
 
 /** Inside the caller's transaction. Returns the outbox id. */
@@ -73,6 +72,8 @@ export class MailOutbox {
     private readonly transport: MailTransport,
     private readonly from: string,
     private readonly events: OutboxEvents,
+    /** Longer than the SMTP client's own timeouts (transport.ts), so a live sender keeps its lease. */
+    private readonly leaseMs = 30_000,
   ) {}
 
   /** Ask the worker to look now (after a commit that queued mail). */
@@ -106,7 +107,8 @@ export class MailOutbox {
   async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const batch = this.claim(20);
+      // One at a time: a crash strands at most one leased mail, not a batch.
+      const batch = this.claim(1);
       if (batch.length === 0) return sent;
       for (const row of batch) if (await this.sendOne(row)) sent++;
     }
@@ -129,7 +131,7 @@ export class MailOutbox {
         .all();
       if (due.length === 0) return [];
       tx.update(outbox)
-        .set({ status: 'sending', leaseUntil: now + LEASE_MS })
+        .set({ status: 'sending', leaseUntil: now + this.leaseMs })
         .where(inArray(outbox.id, due.map((r) => r.id)))
         .run();
       return due;

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileDurably } from '../store/durable-file.js';
+import { writeFileDurablyAsync } from '../store/durable-file.js';
 
 export interface OutgoingMail {
   /** Outbox id: the file transport names the file after it, so a retry overwrites, never duplicates. */
@@ -43,14 +43,14 @@ export class FileTransport implements MailTransport {
     const file = path.join(this.dir, `${m.id}.eml`);
     if (existsSync(file)) return;
     const raw = await new MailComposer(options(m)).compile().build();
-    writeFileDurably(file, raw, 0o640);
+    await writeFileDurablyAsync(file, raw, 0o640);
   }
 }
 
 export class SmtpTransport implements MailTransport {
   private readonly transporter;
   constructor(url: string) {
-    this.transporter = nodemailer.createTransport(url);
+    this.transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   }
   async send(m: OutgoingMail) {
     await this.transporter.sendMail(options(m));

@@ -6,13 +6,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurablyAsync } from './durable-file.js';
 
 const MAGIC = Buffer.from('ESB1');
 
 export interface BlobStore {
-  /** Encrypts and durably writes; returns the new blob's id. */
-  put(dataKey: Buffer, plaintext: Uint8Array): string;
+  /** Encrypts and durably writes; resolves to the new blob's id once it is on disk. */
+  put(dataKey: Buffer, plaintext: Uint8Array): Promise<string>;
   get(dataKey: Buffer, id: string): Buffer;
   exists(id: string): boolean;
   remove(id: string): void;
@@ -52,9 +52,9 @@ export class DiskBlobStore implements BlobStore {
     return path.join(this.dir, id.slice(0, 2), id);
   }
 
-  put(dataKey: Buffer, plaintext: Uint8Array): string {
+  async put(dataKey: Buffer, plaintext: Uint8Array): Promise<string> {
     const id = randomBytes(16).toString('hex');
-    writeFileDurably(this.file(id), seal(dataKey, plaintext, id));
+    await writeFileDurablyAsync(this.file(id), seal(dataKey, plaintext, id));
     return id;
   }
 

@@ -19,6 +19,7 @@ export function openDatabase(dataDir: string): Db {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   migrate(sqlite);
+  cacheStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }
 
@@ -36,4 +37,26 @@ function migrate(sqlite: Database.Database) {
       sqlite.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, Date.now());
     }).immediate();
   }
+}
+
+/**
+ * Drizzle prepares every query anew, and SQLite's compile step costs far more than running a simple
+ * indexed query (≈ 200 µs against ≈ 7 µs here). Drizzle's SQL text is the same for the same query
+ * shape (values are bound parameters), so reusing the compiled statement by its text is safe.
+ * Statements are used synchronously and to completion; a reader is put back into object mode because
+ * Drizzle switches some to raw mode for itself.
+ */
+function cacheStatements(sqlite: Database.Database, max = 1000) {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    if (stmt.reader) stmt.raw(false);
+    return stmt;
+  }) as typeof sqlite.prepare;
 }

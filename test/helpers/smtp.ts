@@ -26,6 +26,8 @@ export async function startSmtpSink() {
       });
     },
   });
+  // A client killed mid-conversation resets its socket; that is the client's problem, not the sink's.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
@@ -37,7 +39,7 @@ export async function startSmtpSink() {
       for (;;) {
         const hit = received.find(pred);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms; got: ${received.map((m) => `${m.to} ${m.parsed.subject}`).join(' | ')}`);
+        if (Date.now() > deadline) throw new Error(`no matching mail (${pred.toString().slice(0, 120)}) within ${timeoutMs} ms; got: ${received.map((m) => `${m.to} ${m.parsed.subject}`).join(' | ')}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 200);
