@@ -107,6 +107,9 @@ function parseRecipient(spec: string, role: 'signer' | 'cc') {
 }
 
 function envelopeInput() {
+  need(opts.title, '--title');
+  need(opts.doc, '--doc a.pdf');
+  need(opts.recipient?.length ? opts.recipient : undefined, '--recipient "Name,email,accessCode"');
   const recipients = [...(opts.recipient ?? []).map((r) => parseRecipient(r, 'signer')), ...(opts.cc ?? []).map((r) => parseRecipient(r, 'cc'))];
   const r = EnvelopeInput.safeParse({
     title: need(opts.title, '--title'),
