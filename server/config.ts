@@ -19,6 +19,8 @@ export interface Config {
   recipientSessionMinutes: number;
   rateLimitPerIpPerMinute: number;
   tsaUrl: string | null;
+  /** `pades` (default): the embedded PKI signs; `noop`: the recorded no-op (envelope-layer benchmarks). */
+  signing: 'pades' | 'noop';
   /** How long a mail being sent, or a completion being signed, is reserved before a retry may take it over. */
   mailLeaseMs: number;
   completionClaimMs: number;
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recipientSessionMinutes: int(env, 'RECIPIENT_SESSION_MINUTES', 30),
     rateLimitPerIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 30),
     tsaUrl: env.TSA_URL || null,
+    signing: env.SIGNING === 'noop' ? 'noop' : 'pades',
     mailLeaseMs: int(env, 'MAIL_LEASE_SECONDS', 30) * 1000,
     completionClaimMs: int(env, 'COMPLETION_CLAIM_SECONDS', 30) * 1000,
   };

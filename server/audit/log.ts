@@ -47,7 +47,7 @@ export interface AuditInput {
   at?: number;
 }
 
-type Tx = Pick<Db, 'select' | 'insert'>;
+type Tx = Pick<Db, 'select'>;
 
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
@@ -94,7 +94,7 @@ export function appendAudit(key: Buffer, tx: Tx, input: AuditInput): void {
     details: canonical(input.details ?? {}),
   };
   const prevHash = last?.hash ?? GENESIS;
-  tx.insert(auditEvents).values({ ...row, prevHash, hash: eventHash(key, prevHash, row) }).run();
+  q(tx).insertAudit.run({ ...row, prevHash, hash: eventHash(key, prevHash, row) });
 }
 
 export interface AuditEventView {

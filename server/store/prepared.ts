@@ -36,6 +36,21 @@ function build(db: Db) {
       .orderBy(desc(auditEvents.seq))
       .limit(20)
       .prepare(),
+    insertAudit: db
+      .insert(auditEvents)
+      .values({
+        envelopeId: p('envelopeId'),
+        seq: p('seq'),
+        at: p('at'),
+        actor: p('actor'),
+        action: p('action'),
+        ip: p('ip'),
+        userAgent: p('userAgent'),
+        details: p('details'),
+        prevHash: p('prevHash'),
+        hash: p('hash'),
+      })
+      .prepare(),
   };
 }
 

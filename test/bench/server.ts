@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import PostalMime from 'postal-mime';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -17,16 +16,10 @@ import { createApiKey, createOrganization, createUser, actorOf } from '../../ser
 import { createEnvelope } from '../../server/envelopes/create.js';
 import { EnvelopeInput } from '../../shared/api/sender.js';
 import { recipients } from '../../server/store/schema.js';
+import { freePort } from '../helpers/server.js';
 
 const SAMPLES = process.env.ESIGN_SAMPLES_DIR || path.resolve('..', 'shared', 'samples');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

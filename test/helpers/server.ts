@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
@@ -22,10 +23,10 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'esign-test-'));
   const smtp = await startSmtpSink();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SMTP_URL: smtp.url, PUBLIC_URL: 'http://127.0.0.1:8787', RATE_LIMIT_PER_IP_PER_MINUTE: '1000', ...env });
+  const port = await freePort();
+  // Envelope-layer tests use the recorded no-op signer unless they ask for SIGNING=pades.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', SIGNING: 'noop', ...env });
   const running = await startServer(config, overrides);
-  const publicUrl = env.PUBLIC_URL ?? running.url;
-  running.services.config.publicUrl = publicUrl;
   const orgId = createOrganization(running.services.db, '函館市 総務部 契約課');
   const senderEmail = 'keiyaku@city.example.lg.jp';
   const userId = await createUser(running.services.db, { orgId, email: senderEmail, name: '契約 花子', role: 'admin', password: 'correct horse battery' });
@@ -67,3 +68,12 @@ export const api = (t: TestServer) => ({
   post: (p: string, body: unknown, auth?: string, headers: Record<string, string> = {}) =>
     fetch(`${t.url}${p}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...headers } }),
 });
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

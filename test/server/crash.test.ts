@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,16 +12,9 @@ import { loadConfig } from '../../server/config.js';
 import { openServices } from '../../server/services.js';
 import { documents, envelopes, outbox, recipients } from '../../server/store/schema.js';
 import { verifyAuditChains } from '../../server/audit/log.js';
-import { sample } from '../helpers/server.js';
+import { freePort, sample } from '../helpers/server.js';
 import { signingLinkIn, startSmtpSink } from '../helpers/smtp.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +30,7 @@ describe('crash safety', () => {
     const smtp = await startSmtpSink();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_URL: smtp.url, PUBLIC_URL: base, RATE_LIMIT_PER_IP_PER_MINUTE: '100000', MAIL_LEASE_SECONDS: '3', COMPLETION_CLAIM_SECONDS: '3' };
+    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_URL: smtp.url, PUBLIC_URL: base, RATE_LIMIT_PER_IP_PER_MINUTE: '100000', MAIL_LEASE_SECONDS: '3', COMPLETION_CLAIM_SECONDS: '3', SIGNING: process.env.CRASH_SIGNING ?? 'noop' };
 
     let up = false;
     const start = async () => {
