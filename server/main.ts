@@ -62,7 +62,7 @@ async function main() {
   console.log(`  extension: npm run build, then load ${ext} in chrome://extensions (developer mode → Load unpacked)`);
   if (demo) {
     const d = demo as DemoCredentials;
-    console.log('\nFirst start: a demo organisation was created (also in data/demo-credentials.txt):');
+    console.log(`\nFirst start: a demo organisation was created (also in ${path.join(config.dataDir, 'demo-credentials.txt')}):`);
     console.log(`  sign in: ${d.email} / ${d.password}   (POST ${config.publicUrl}/api/auth/login)`);
     console.log(`  API key: ${d.apiKey}`);
     console.log('  send a first envelope:');
