@@ -14,6 +14,7 @@ import { cancelEnvelope, extendExpiry, resendLink, unlockRecipient } from '../en
 import { envelopeView, searchEnvelopes } from '../envelopes/views.js';
 import { envelopeFor, documentsOf } from '../envelopes/load.js';
 import { auditTrail } from '../audit/log.js';
+import { hitRateLimit } from '../http/rate-limit.js';
 import {
   CancelRequest,
   CreateApiKeyRequest,
@@ -44,6 +45,7 @@ export function senderRoutes(app: Hono, api: ApiRegistry, s: Services) {
 
   api.add({ method: 'post', path: '/api/auth/login', summary: 'Sign in with email, password and (when enabled) a TOTP code', tag: 'auth', auth: 'none', body: LoginRequest, response: z.object({ token: z.string() }), errors: [400, 401] });
   app.post('/api/auth/login', async (c) => {
+    if (!hitRateLimit(s.db, `login:${callerOf(c).ip ?? 'unknown'}`, s.config.rateLimitPerIpPerMinute, 60_000)) throw fail('rate-limited', 429);
     const b = await jsonBody(c, LoginRequest);
     const { token, actor: a } = await login(s.db, b.email, b.password, b.totp);
     return c.json({ token, user: { id: a.userId, name: a.name, email: a.email, role: a.role } });
