@@ -1,0 +1,213 @@
+/**
+ * Certificate path building and validation (RFC 5280 §6, reduced): anchors come only from the
+ * configured trust list (certificates embedded in the CMS or the DSS never become anchors, PKI.js #408);
+ * validity is judged at one given time; revocation comes from the DSS (CRLs, OCSP responses).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { UnsupportedAlgorithm, digestByOid, signatureScheme, verifySignature, type DigestFn } from '../crypto/algorithms.js';
+import { sameBytes } from '../crypto/bytes.js';
+import { certKey, displayName, isCa, isSelfIssued, namesEqual } from '../crypto/certificates.js';
+import { problem, type Problem } from '../report.js';
+import type { Crl } from './dss.js';
+
+export interface RevocationData {
+  crls: Crl[];
+  ocsps: pkijs.BasicOCSPResponse[];
+}
+
+export interface TrustResult {
+  status: 'trusted' | 'untrusted' | 'unknown';
+  chain: pkijs.Certificate[];
+  /** The chain reached a configured anchor. */
+  anchored: boolean;
+  /** The chain ends at a self-issued root (anchor or not). */
+  complete: boolean;
+  revocation: 'good' | 'revoked' | 'unknown';
+  /** Chain certificates (below the root) without revocation information. */
+  missingRevocation: string[];
+  problems: Problem[];
+}
+
+/** Caches signature checks: many signatures share one chain. */
+export class TrustContext {
+  private readonly verified = new Map<string, boolean>();
+  constructor(
+    readonly anchors: pkijs.Certificate[],
+    readonly pool: pkijs.Certificate[],
+    readonly revocation: RevocationData,
+    readonly digestFn: DigestFn,
+  ) {}
+
+  private anchorKeys = new Set<string>();
+  private ready = false;
+
+  private init(): void {
+    if (this.ready) return;
+    for (const a of this.anchors) this.anchorKeys.add(certKey(a));
+    this.ready = true;
+  }
+
+  isAnchor(c: pkijs.Certificate): boolean {
+    this.init();
+    return this.anchorKeys.has(certKey(c));
+  }
+
+  /** Does `issuer`'s key verify `cert`'s signature? */
+  async issued(issuer: pkijs.Certificate, cert: pkijs.Certificate): Promise<boolean> {
+    const key = `${certKey(issuer)}>${certKey(cert)}`;
+    const hit = this.verified.get(key);
+    if (hit !== undefined) return hit;
+    let ok = false;
+    try {
+      ok = await verifySignature(
+        issuer.subjectPublicKeyInfo,
+        signatureScheme(cert.signatureAlgorithm, undefined),
+        cert.tbsView,
+        new Uint8Array(cert.signatureValue.valueBlock.valueHexView),
+      );
+    } catch (e) {
+      if (!(e instanceof UnsupportedAlgorithm)) ok = false;
+    }
+    this.verified.set(key, ok);
+    return ok;
+  }
+
+  async buildChain(leaf: pkijs.Certificate, extra: pkijs.Certificate[] = []): Promise<{ chain: pkijs.Certificate[]; anchored: boolean; complete: boolean }> {
+    const chain = [leaf];
+    let cur = leaf;
+    const candidates = [...this.anchors, ...extra, ...this.pool];
+    for (let depth = 0; depth < 12; depth++) {
+      if (this.isAnchor(cur)) return { chain, anchored: true, complete: true };
+      let next: pkijs.Certificate | undefined;
+      for (const c of candidates) {
+        if (c === cur || chain.includes(c) || !namesEqual(c.subject, cur.issuer)) continue;
+        if (await this.issued(c, cur)) {
+          next = c;
+          break;
+        }
+      }
+      if (!next) return { chain, anchored: false, complete: isSelfIssued(cur) && (await this.issued(cur, cur)) };
+      chain.push(next);
+      cur = next;
+    }
+    return { chain, anchored: false, complete: false };
+  }
+
+  /** Revocation status of `cert` issued by `issuer`, from CRLs and OCSP responses we hold. */
+  async revocationOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, at: Date): Promise<{ status: 'good' | 'revoked' | 'unknown'; date?: Date }> {
+    const serial = new Uint8Array(cert.serialNumber.valueBlock.valueHexView);
+    let status: 'good' | 'revoked' | 'unknown' = 'unknown';
+    let date: Date | undefined;
+    for (const crl of this.revocation.crls) {
+      if (!namesEqual(crl.issuer, issuer.subject)) continue;
+      let ok = false;
+      try {
+        ok = await verifySignature(issuer.subjectPublicKeyInfo, signatureScheme(crl.signatureAlgorithm, undefined), crl.tbs, crl.signature);
+      } catch {
+        ok = false;
+      }
+      if (!ok) continue;
+      const entry = crl.revoked.find((r) => sameBytes(r.serial, serial));
+      if (entry && entry.date <= at) return { status: 'revoked', date: entry.date };
+      status = 'good';
+    }
+    for (const basic of this.revocation.ocsps) {
+      for (const single of basic.tbsResponseData.responses) {
+        if (!sameBytes(new Uint8Array(single.certID.serialNumber.valueBlock.valueHexView), serial)) continue;
+        if (!(await this.certIdMatches(single.certID, issuer))) continue;
+        if (!(await this.ocspSignedFor(basic, issuer))) continue;
+        const tag = (single.certStatus as asn1js.BaseBlock).idBlock?.tagNumber;
+        if (tag === 1) {
+          const revokedAt = readRevocationTime(single.certStatus);
+          if (!revokedAt || revokedAt <= at) return { status: 'revoked', date: revokedAt };
+        } else if (tag === 0) status = 'good';
+      }
+    }
+    return { status, date };
+  }
+
+  private async certIdMatches(id: pkijs.CertID, issuer: pkijs.Certificate): Promise<boolean> {
+    try {
+      const alg = digestByOid(id.hashAlgorithm.algorithmId);
+      const keyHash = await this.digestFn(alg, [new Uint8Array(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)]);
+      return sameBytes(keyHash, new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView));
+    } catch {
+      return false;
+    }
+  }
+
+  private async ocspSignedFor(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate): Promise<boolean> {
+    const verifyWith = async (signer: pkijs.Certificate) => {
+      try {
+        return await verifySignature(
+          signer.subjectPublicKeyInfo,
+          signatureScheme(basic.signatureAlgorithm, undefined),
+          basic.tbsResponseData.tbsView,
+          new Uint8Array(basic.signature.valueBlock.valueHexView),
+        );
+      } catch {
+        return false;
+      }
+    };
+    if (await verifyWith(issuer)) return true;
+    // Delegated responder: certificate in the response, issued by the CA (RFC 6960 §4.2.2.2).
+    for (const c of basic.certs ?? []) {
+      if (namesEqual(c.issuer, issuer.subject) && (await this.issued(issuer, c)) && (await verifyWith(c))) return true;
+    }
+    return false;
+  }
+
+  /** Build, then judge the chain of `leaf` at `at`. */
+  async evaluate(leaf: pkijs.Certificate, at: Date, extra: pkijs.Certificate[] = []): Promise<TrustResult> {
+    const { chain, anchored, complete } = await this.buildChain(leaf, extra);
+    const problems: Problem[] = [];
+    const missingRevocation: string[] = [];
+    let revocation: TrustResult['revocation'] = 'good';
+    let broken = false;
+    for (let i = 0; i < chain.length; i++) {
+      const c = chain[i];
+      if (i > 0 && isCa(c) === false) {
+        problems.push(problem('chain-invalid', anchored ? 'error' : 'warning', { detail: `${displayName(c)} is not a CA` }));
+        broken = true;
+      }
+      if (anchored && (c.notBefore.value > at || c.notAfter.value < at)) {
+        problems.push(problem('certificate-expired', 'error', { subject: displayName(c), at: at.toISOString() }));
+        broken = true;
+      }
+      const issuer = chain[i + 1];
+      const isRoot = i === chain.length - 1 && (this.isAnchor(c) || isSelfIssued(c));
+      if (isRoot) continue;
+      if (!issuer) {
+        missingRevocation.push(displayName(c));
+        revocation = 'unknown';
+        continue;
+      }
+      const r = await this.revocationOf(c, issuer, at);
+      if (r.status === 'revoked') {
+        problems.push(problem('certificate-revoked', 'error', { subject: displayName(c), date: r.date?.toISOString() ?? '?' }));
+        revocation = 'revoked';
+        broken = true;
+      } else if (r.status === 'unknown') {
+        missingRevocation.push(displayName(c));
+        if (revocation === 'good') revocation = 'unknown';
+      }
+    }
+    let status: TrustResult['status'];
+    if (!anchored) {
+      status = revocation === 'revoked' ? 'untrusted' : 'unknown';
+      if (status === 'unknown') problems.push(problem('trust-unknown', 'warning'));
+    } else status = broken ? 'untrusted' : 'trusted';
+    return { status, chain, anchored, complete, revocation, missingRevocation, problems };
+  }
+}
+
+function readRevocationTime(status: unknown): Date | undefined {
+  try {
+    const s = status as asn1js.Constructed;
+    const t = s.valueBlock.value[0] as asn1js.GeneralizedTime;
+    return t.toDate();
+  } catch {
+    return undefined;
+  }
+}
