@@ -34,7 +34,8 @@ export interface ServiceOverrides {
   now?: () => number;
 }
 
-function derive(masterKey: Buffer, purpose: string): Buffer {
+/** A key for one purpose, derived from the master key (HKDF-SHA-256), so no two uses share a key. */
+export function derive(masterKey: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), purpose, 32));
 }
 

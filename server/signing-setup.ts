@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import type { Config } from './config.js';
 import type { RouteExtension } from './app.js';
-import type { ServiceOverrides } from './services.js';
+import { derive, type ServiceOverrides } from './services.js';
 import { createSigningService, ocspGetRequest, type Signing, type SigningOptions } from './signing/index.js';
 
 export interface SigningSetup {
@@ -80,7 +80,7 @@ export async function signingSetup(config: Config, env: NodeJS.ProcessEnv = proc
   };
   return {
     factory: async ({ masterKey }) => {
-      signing = await createSigningService({ ...options(config, env), masterKey });
+      signing = await createSigningService({ ...options(config, env), masterKey: derive(masterKey, 'esign pki keys v1') });
       return signing.service;
     },
     routes: [pkiRoutes(get)],

@@ -5,6 +5,7 @@
 import { inspectUpload } from '../../shared/pdf/index.js';
 import type { Lang } from '../../shared/i18n/errors.js';
 import { fail } from '../errors.js';
+import { checkUpload as checkSignable, DocumentRefusedError } from '../signing/index.js';
 
 export interface UploadedFile {
   name: string;
@@ -19,6 +20,13 @@ export function checkUpload(file: UploadedFile, lang: Lang, maxPages: number): {
     throw fail('bad-pdf', 422, { file: file.name, reason: lang === 'ja' ? 'PDF として読み取れません' : 'it cannot be read as a PDF' });
   }
   if (!result.ok) throw fail('bad-pdf', 422, { file: file.name, reason: result.message[lang] });
+  // What the signer cannot append to (a certified document forbidding changes) is refused now too.
+  try {
+    checkSignable(file.bytes);
+  } catch (err) {
+    if (err instanceof DocumentRefusedError) throw fail('bad-pdf', 422, { file: file.name, reason: err.messages[lang] });
+    throw err;
+  }
   if (result.pageCount > maxPages) {
     throw fail('bad-pdf', 422, {
       file: file.name,
