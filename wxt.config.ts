@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { defineConfig } from 'wxt';
 
 /**
@@ -13,6 +16,24 @@ export function trustedServersFromEnv(value = process.env.ESIGN_TRUSTED_SERVERS 
 }
 
 const trusted = trustedServersFromEnv();
+
+/**
+ * pdf.js runs inside the extension with no remote code: its worker, the Adobe CMaps (Japanese PDFs
+ * need them) and the standard fonts are copied into the build under `pdfjs/`.
+ */
+function pdfjsAssets(): { absoluteSrc: string; relativeDest: string }[] {
+  const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  const files = [
+    { absoluteSrc: path.join(root, 'build/pdf.worker.min.mjs'), relativeDest: 'pdfjs/pdf.worker.min.mjs' },
+    { absoluteSrc: path.join(root, 'LICENSE'), relativeDest: 'pdfjs/LICENSE' },
+  ];
+  for (const dir of ['cmaps', 'standard_fonts']) {
+    for (const name of readdirSync(path.join(root, dir))) {
+      files.push({ absoluteSrc: path.join(root, dir, name), relativeDest: `pdfjs/${dir}/${name}` });
+    }
+  }
+  return files;
+}
 
 export default defineConfig({
   srcDir: 'extension',
@@ -31,5 +52,12 @@ export default defineConfig({
     permissions: ['storage', 'sidePanel'],
     host_permissions: trusted.map((origin) => `${origin}/*`),
     optional_host_permissions: ['https://*/*'],
+    // An administrator presets trusted servers through policy (extension/trust/servers.ts).
+    storage: { managed_schema: 'managed_schema.json' },
+  },
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...pdfjsAssets());
+    },
   },
 });

@@ -12,15 +12,20 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** Real Chromium with the built extension loaded (WEBMAIL.md): one per test file, ~3.5 s a launch. */
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+/**
+ * Real Chromium with the built extension loaded (WEBMAIL.md): one per test file, ~3.5 s a launch.
+ * The browser's language is Japanese unless told otherwise (the extension follows it).
+ */
+export async function launchWithExtension(opts: { extensionDir?: string; locale?: string } = {}): Promise<ExtensionBrowser> {
+  const extensionDir = opts.extensionDir ?? EXTENSION_DIR;
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'esign-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
+    locale: opts.locale ?? 'ja-JP',
     args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

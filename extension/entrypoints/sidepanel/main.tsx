@@ -1,7 +1,10 @@
 import { createRoot } from 'react-dom/client';
+import { I18nProvider } from '../../i18n/react';
+import { App, linkFromLocation } from '../../sidepanel/App';
+import '../../sidepanel/style.css';
 
-function SidePanel() {
-  return <main>電子契約 / E-contract</main>;
-}
-
-createRoot(document.getElementById('root')!).render(<SidePanel />);
+createRoot(document.getElementById('root')!).render(
+  <I18nProvider>
+    <App link={linkFromLocation(location.search)} />
+  </I18nProvider>,
+);

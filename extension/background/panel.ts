@@ -1,0 +1,25 @@
+/**
+ * Opening the side panel for a signing link. `sidePanel.open()` must run in the user-gesture turn of
+ * the banner click (WEBMAIL.md): `setOptions` is deliberately not awaited, and nothing is awaited
+ * before `open()`.
+ */
+export function panelPath(link: string, tabId?: number): string {
+  return `sidepanel.html?link=${encodeURIComponent(link)}${tabId === undefined ? '' : `&tab=${tabId}`}`;
+}
+
+/** Told to an already-open panel of `tabId`, which switches to `link` (see sidepanel/retarget.ts). */
+export interface PanelLinkMessage {
+  type: 'esign:panel-link';
+  tabId: number;
+  link: string;
+}
+
+export interface SidePanelApi {
+  setOptions(options: { tabId?: number; path?: string; enabled?: boolean }): Promise<void>;
+  open(options: { tabId?: number; windowId?: number }): Promise<void>;
+}
+
+export function openPanel(sidePanel: SidePanelApi, tabId: number, link: string): Promise<void> {
+  void sidePanel.setOptions({ tabId, path: panelPath(link, tabId), enabled: true }).catch(() => undefined);
+  return sidePanel.open({ tabId });
+}

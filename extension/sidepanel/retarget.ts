@@ -1,0 +1,24 @@
+/**
+ * A panel already open for a tab follows the banner clicked next in that tab: the background tells
+ * it the new link, and it reloads on it. Only this extension's background may say so.
+ */
+import type { PanelLinkMessage } from '../background/panel';
+import { panelPath } from '../background/panel';
+
+export function tabFromLocation(search: string): number | null {
+  const raw = new URLSearchParams(search).get('tab');
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+/** Where the panel of `tabId`, showing `current`, should go on `message`; null to stay. */
+export function retargetPath(
+  message: unknown,
+  sender: { id?: string; tab?: unknown; url?: string },
+  ctx: { extensionId: string; tabId: number | null; current: string | null },
+): string | null {
+  if (sender.id !== ctx.extensionId || sender.tab !== undefined || ctx.tabId === null) return null;
+  if (typeof message !== 'object' || message === null) return null;
+  const m = message as Partial<PanelLinkMessage>;
+  if (m.type !== 'esign:panel-link' || m.tabId !== ctx.tabId || typeof m.link !== 'string' || m.link === ctx.current) return null;
+  return panelPath(m.link, ctx.tabId);
+}
