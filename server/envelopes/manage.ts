@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { envelopes, recipients } from '../store/schema.js';
 import { appendAudit } from '../audit/log.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { queueMail } from './notify.js';
 import { cancelled } from '../mail/templates.js';
 import { fail } from '../errors.js';
 import { currentSigner, envelopeFor, recipientsOf, senderDisplay, senderOf } from './load.js';
@@ -34,13 +34,7 @@ export function cancelEnvelope(s: Services, actor: Actor, envelopeId: string, re
     for (const r of recipientsOf(tx, envelopeId)) {
       // Tell everyone who was already contacted; those still waiting never heard of it.
       if (r.notifiedAt === null) continue;
-      const outboxId = enqueueMail(
-        tx,
-        { envelopeId, recipientId: r.id, kind: 'cancelled', to: { name: r.name, address: r.email }, mail: cancelled(r.language, { recipientName: r.name, sender, title: env.title, reason }) },
-        new URL(s.config.publicUrl).hostname,
-        now,
-      );
-      appendAudit(s.auditKey, tx, { envelopeId, actor: 'system', action: 'mail.queued', at: now, details: { outboxId, kind: 'cancelled', to: r.email } });
+      queueMail(s, tx, { envelopeId, recipientId: r.id, kind: 'cancelled', to: { name: r.name, address: r.email }, mail: cancelled(r.language, { recipientName: r.name, sender, title: env.title, reason }) }, now);
     }
   }, { behavior: 'immediate' });
   s.outbox.kick();

@@ -13,7 +13,8 @@ import { hashToken, newId, newToken, sha256Hex } from '../auth/secrets.js';
 import { newDataKey, unwrapDataKey } from '../store/blobs.js';
 import { documents, downloadLinks, envelopes, fields, recipients } from '../store/schema.js';
 import { appendAudit, auditTrail } from '../audit/log.js';
-import { enqueueMail, type AttachmentRef } from '../mail/outbox.js';
+import type { AttachmentRef } from '../mail/outbox.js';
+import { queueMail } from './notify.js';
 import { concluded, rejected } from '../mail/templates.js';
 import { canAttach } from '../mail/attachment-policy.js';
 import { ApiFailure, fail } from '../errors.js';
@@ -23,6 +24,16 @@ import { authenticateSession, linkState, stateFailure, type Caller, type Link } 
 import { currentSigner, documentsOf, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type FieldRow } from './load.js';
 import { activateRecipient, placedField } from './send.js';
 
+
+/** The recipient row as this link knows it, still their turn, and not being completed by another request. */
+function claimable(r: Link['recipient'], now: number) {
+  return and(
+    eq(recipients.id, r.id),
+    eq(recipients.linkGeneration, r.linkGeneration),
+    inArray(recipients.status, ['notified', 'opened']),
+    or(isNull(recipients.claimUntil), lt(recipients.claimUntil, now)),
+  );
+}
 
 function viewable(link: Link, now: number) {
   const state = linkState(link, now);
@@ -134,14 +145,7 @@ export async function completeRecipient(
   const claimed = s.db
     .update(recipients)
     .set({ claimId, claimUntil: now + s.config.completionClaimMs })
-    .where(
-      and(
-        eq(recipients.id, recipient.id),
-        eq(recipients.linkGeneration, recipient.linkGeneration),
-        inArray(recipients.status, ['notified', 'opened']),
-        or(isNull(recipients.claimUntil), lt(recipients.claimUntil, now)),
-      ),
-    )
+    .where(claimable(recipient, now))
     .run();
   if (claimed.changes !== 1) {
     const fresh = s.db.select({ status: recipients.status }).from(recipients).where(eq(recipients.id, recipient.id)).get();
@@ -303,7 +307,8 @@ function queueConclusionMail(
     } else if (hasCertificate) {
       attachments.push({ kind: 'certificate', envelopeId: env.id, filename: `締結証明書_${env.id.slice(0, 8)}.pdf` });
     }
-    const outboxId = enqueueMail(
+    queueMail(
+      s,
       tx,
       {
         envelopeId: env.id,
@@ -321,10 +326,9 @@ function queueConclusionMail(
         }),
         attachments: attach ? attachments : [],
       },
-      host,
       now,
+      { attached: attach },
     );
-    appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: 'system', action: 'mail.queued', at: now, details: { outboxId, kind: 'concluded', to: p.email, attached: attach } });
   }
 }
 
@@ -339,20 +343,14 @@ export function rejectRecipient(s: Services, token: string, authorization: strin
     const res = tx
       .update(recipients)
       .set({ status: 'rejected', finishedAt: now, rejectReason: reason })
-      .where(
-        and(
-          eq(recipients.id, recipient.id),
-          eq(recipients.linkGeneration, recipient.linkGeneration),
-          inArray(recipients.status, ['notified', 'opened']),
-          or(isNull(recipients.claimUntil), lt(recipients.claimUntil, now)),
-        ),
-      )
+      .where(claimable(recipient, now))
       .run();
     if (res.changes !== 1) throw fail('completion-in-progress', 409, {}, { state: 'ready' });
     const envRes = tx.update(envelopes).set({ status: 'rejected', finishedAt: now }).where(and(eq(envelopes.id, env.id), eq(envelopes.status, 'sent'))).run();
     if (envRes.changes !== 1) throw new ApiFailure('conflict', 409);
     appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: `recipient:${recipient.email}`, action: 'recipient.rejected', ip: caller.ip, userAgent: caller.userAgent, at: now, details: { recipientId: recipient.id, reason, method: caller.extension ? 'extension' : 'web' } });
-    const outboxId = enqueueMail(
+    queueMail(
+      s,
       tx,
       {
         envelopeId: env.id,
@@ -360,10 +358,8 @@ export function rejectRecipient(s: Services, token: string, authorization: strin
         to: { name: sender.name, address: sender.email },
         mail: rejected('ja', { senderName: sender.name, title: env.title, recipientName: recipient.name, recipientEmail: recipient.email, reason, at: now }),
       },
-      new URL(s.config.publicUrl).hostname,
       now,
     );
-    appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: 'system', action: 'mail.queued', at: now, details: { outboxId, kind: 'rejected', to: sender.email } });
   }, { behavior: 'immediate' });
   s.outbox.kick();
   return { status: 'rejected' as const };

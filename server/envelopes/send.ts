@@ -6,7 +6,7 @@ import { hashToken, newToken, sha256Hex } from '../auth/secrets.js';
 import { unwrapDataKey } from '../store/blobs.js';
 import { documents, envelopes, recipients } from '../store/schema.js';
 import { appendAudit } from '../audit/log.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { queueMail } from './notify.js';
 import { signingRequest } from '../mail/templates.js';
 import { fail } from '../errors.js';
 import { currentSigner, documentsOf, envelopeFor, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
@@ -50,7 +50,8 @@ export function activateRecipient(s: Services, tx: Tx, env: EnvelopeRow, r: Reci
     .where(eq(recipients.id, r.id))
     .run();
   const sender = senderOf(tx, env);
-  const outboxId = enqueueMail(
+  queueMail(
+    s,
     tx,
     {
       envelopeId: env.id,
@@ -66,16 +67,9 @@ export function activateRecipient(s: Services, tx: Tx, env: EnvelopeRow, r: Reci
         expiresAt,
       }),
     },
-    new URL(s.config.publicUrl).hostname,
     now,
+    { recipientId: r.id, linkGeneration: r.linkGeneration + 1, expiresAt, by: actor },
   );
-  appendAudit(s.auditKey, tx, {
-    envelopeId: env.id,
-    actor,
-    action: 'mail.queued',
-    at: now,
-    details: { outboxId, kind: 'signing-request', recipientId: r.id, to: r.email, linkGeneration: r.linkGeneration + 1, expiresAt },
-  });
 }
 
 export interface PreparedDocument {

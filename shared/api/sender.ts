@@ -105,15 +105,15 @@ export const EnvelopeSearch = z.object({
 });
 export type EnvelopeSearch = z.infer<typeof EnvelopeSearch>;
 
-export const EnvelopeSummary = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: EnvelopeStatus,
-  transactionDate: z.string().nullable(),
-  counterparty: z.string().nullable(),
-  amount: z.number().nullable(),
-  managementNumber: z.string().nullable(),
-  createdAt: z.string().datetime(),
+export const EnvelopeSummary = EnvelopeView.pick({
+  id: true,
+  title: true,
+  status: true,
+  transactionDate: true,
+  counterparty: true,
+  amount: true,
+  managementNumber: true,
+  createdAt: true,
 });
 
 export const CancelRequest = z.object({ reason: z.string().trim().min(1).max(1000) });

@@ -14,6 +14,7 @@ import { CHROMIUM, launchWithExtension } from '../e2e/browser.js';
 import { buildExtensionTrusting } from '../e2e/build.js';
 import { escapeHtml, gmailInboxHtml, gmailLinks, gmailPage, gmailThreadHtml } from '../e2e/fixtures/webmail.js';
 import { freePort, sendEnvelope, startTestServer } from '../e2e/server.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
 const BENCH_SERVER = 'https://esign.bench.example.lg.jp';
 const TOKEN = 'q3Vx9kTz0mB5nJ8rW2yL6pH1sD4fG7cX0vN3bM6kQ9e';
@@ -162,7 +163,7 @@ async function mutationCost(): Promise<{ batches: number; scans: number; perBatc
 }
 
 async function hundredPagePdf(): Promise<string> {
-  const source = await PDFDocument.load(readFileSync('/work/shared/samples/gyomu-itaku.pdf'));
+  const source = await PDFDocument.load(readFileSync(samplePath('gyomu-itaku.pdf')));
   const out = await PDFDocument.create();
   while (out.getPageCount() < 100) {
     for (const p of await out.copyPages(source, source.getPageIndices())) if (out.getPageCount() < 100) out.addPage(p);

@@ -17,8 +17,8 @@ import { createEnvelope } from '../../server/envelopes/create.js';
 import { EnvelopeInput } from '../../shared/api/sender.js';
 import { recipients } from '../../server/store/schema.js';
 import { freePort } from '../helpers/server.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
-const SAMPLES = process.env.ESIGN_SAMPLES_DIR || path.resolve('..', 'shared', 'samples');
 
 
 function percentile(sorted: number[], p: number) {
@@ -41,7 +41,7 @@ export async function benchServer() {
     const userId = await createUser(s.db, { orgId, email: 'bench@city.example', name: 'ベンチ', role: 'admin', password: 'bench-password-1' });
     createApiKey(s.db, userId, 'bench');
     const actor = actorOf(s.db, userId, 'cli');
-    const pdf = new Uint8Array(readFileSync(path.join(SAMPLES, 'ukesho.pdf')));
+    const pdf = new Uint8Array(readFileSync(samplePath('ukesho.pdf')));
     for (let i = 0; i < recipientsCount; i += 8) {
       await Promise.all(
         Array.from({ length: Math.min(8, recipientsCount - i) }, (_, k) =>

@@ -14,9 +14,10 @@ import { launchWithExtension, type ExtensionBrowser } from './browser.js';
 import { buildExtensionTrusting } from './build.js';
 import { gmailInboxHtml, gmailLinks, gmailPage, gmailThreadHtml, outlookListHtml, outlookPage, outlookReadingPaneHtml, safeLinks, type FixtureThread } from './fixtures/webmail.js';
 import { freePort, sendEnvelope, startTestServer, type Mail, type TestServer } from './server.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
-const UKESHO = '/work/shared/samples/ukesho.pdf';
-const GYOMU = '/work/shared/samples/gyomu-itaku.pdf';
+const UKESHO = samplePath('ukesho.pdf');
+const GYOMU = samplePath('gyomu-itaku.pdf');
 const VENDOR = { name: '山田 太郎', email: 'yamada@vendor.example.jp', accessCode: '2580' };
 const MAYOR = { name: '鈴木 一郎', email: 'mayor@city.example.lg.jp', accessCode: '7391' };
 
@@ -332,22 +333,13 @@ describe('the side panel', () => {
     await download.saveAs(saved);
     expect(readFileSync(saved).equals(current)).toBe(true);
 
-    // The verify page itself is another issue's: here, the tab it opens in and what it is handed.
-    const sw = browser.context.serviceWorkers()[0];
-    const tabUrls = () =>
-      sw.evaluate(async () =>
-        (await (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ url?: string; pendingUrl?: string }[]> } } }).chrome.tabs.query({})).map((t) => t.pendingUrl || t.url || ''),
-      );
+    // The verify page takes the hand-off (storage.session) and verifies it locally.
     const [verifier] = await Promise.all([browser.context.waitForEvent('page'), page.click('[data-testid=open-verifier]')]);
-    const verifyUrl = `chrome-extension://${browser.extensionId}/verify.html?handoff=`;
-    await expect.poll(async () => (await tabUrls()).find((u) => u.startsWith(verifyUrl))).toBeDefined();
-    const handoff = new URL((await tabUrls()).find((u) => u.startsWith(verifyUrl))!).searchParams.get('handoff');
-    const stashed = await browser.context.serviceWorkers()[0].evaluate(
-      async (k) => ((await (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.session.get(k))[k] as { name: string; data: string }[]),
-      `verify-handoff:${handoff}`,
-    );
-    expect(stashed.map((f) => f.name)).toEqual(['ukesho.pdf']);
-    expect(Buffer.from(stashed[0].data, 'base64').equals(current)).toBe(true);
+    await verifier.waitForURL(`chrome-extension://${browser.extensionId}/verify.html?handoff=*`);
+    const result = verifier.locator('[data-testid=verify-result]');
+    await expect.poll(() => result.getAttribute('data-verdict'), { timeout: 60_000 }).toBe((await verifyPdf(new Uint8Array(current))).verdict);
+    expect(await result.locator('h2').textContent()).toBe('ukesho.pdf');
+    expect(await result.locator('[data-testid=verify-revision]').count()).toBeGreaterThan(0);
     await verifier.close();
     await page.close();
   });
@@ -462,7 +454,7 @@ describe('the options page', () => {
     expect(await anchors.textContent()).toContain(fingerprint.slice(0, 16));
     // Stored for the verifier: DER in base64 with its fingerprint, in storage.local.
     const stored = await page.evaluate(async () => (await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get('trustAnchors')).trustAnchors);
-    expect(stored).toEqual([expect.objectContaining({ fingerprint, source: 'user', name: expect.stringContaining('Example City Root CA') })]);
+    expect(stored).toContainEqual(expect.objectContaining({ fingerprint, source: 'user', name: expect.stringContaining('Example City Root CA') }));
 
     // A file that is not a certificate is refused with a message.
     await page.setInputFiles('[data-testid=anchor-file]', { name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });

@@ -7,9 +7,10 @@ import { startServer, type RunningServer } from '../../server/main.js';
 import { createApiKey, createOrganization, createUser } from '../../server/auth/users.js';
 import type { ServiceOverrides } from '../../server/services.js';
 import { startSmtpSink } from './smtp.js';
+import { samplePath } from './shared-dir.js';
 
-export const SAMPLES = process.env.ESIGN_SAMPLES_DIR || path.resolve('..', 'shared', 'samples');
-export const sample = (name: string) => readFileSync(path.join(SAMPLES, name));
+export { SAMPLES_DIR as SAMPLES } from './shared-dir.js';
+export const sample = (name: string) => readFileSync(samplePath(name));
 
 export interface TestServer extends RunningServer {
   dataDir: string;

@@ -2,13 +2,25 @@
 import { expect } from 'vitest';
 import { openPdf } from '../../shared/pdf/index.js';
 import { findSignatures, signatureTimestamp, withOnlySignatureField } from './signatures.js';
-import { run, runAsync, writeTemp } from './tools.js';
+import { nssDbTrusting, run, runAsync, tempDir, writeTemp } from './tools.js';
+import type { PkiServer } from './pki-server.js';
 
 export interface CheckEnv {
   nss: string;
   work: string;
   rootFile: string;
   caFile: string;
+}
+
+/** An NSS database trusting the PKI server's exported root, and the root and CA as files for openssl. */
+export function checkEnvFor(srv: PkiServer): CheckEnv {
+  const work = tempDir();
+  return {
+    nss: nssDbTrusting(srv.signing.exportRootPem()),
+    work,
+    rootFile: writeTemp(work, 'root.pem', srv.signing.exportRootPem()),
+    caFile: writeTemp(work, 'ca.pem', srv.signing.pki.signingCa.cert.toString('pem')),
+  };
 }
 
 /** pdfsig's output split into one block per signature. */

@@ -6,10 +6,11 @@ import { createSigningService, PadesSigningService } from '../../server/signing/
 import { validationDataFor } from '../../server/signing/pki/validation-data.js';
 import { createTimestamper } from '../../server/signing/tsa/timestamper.js';
 import type { PlacedField } from '../../server/signing/service.js';
-import { checkSignedPdf, type CheckEnv } from './checks.js';
+import { checkEnvFor, checkSignedPdf, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { findSignatures } from './signatures.js';
 import { nssDbTrusting, requireTool, run, tempDir, writeTemp } from './tools.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
 let srv: PkiServer;
 let env: CheckEnv;
@@ -17,13 +18,7 @@ let env: CheckEnv;
 beforeAll(async () => {
   for (const t of ['pdfsig', 'qpdf', 'openssl', 'certutil', 'mutool', 'pdffonts']) requireTool(t);
   srv = await startPkiServer({ masterKey: randomBytes(32) });
-  const work = tempDir();
-  env = {
-    nss: nssDbTrusting(srv.signing.exportRootPem()),
-    work,
-    rootFile: writeTemp(work, 'root.pem', srv.signing.exportRootPem()),
-    caFile: writeTemp(work, 'ca.pem', srv.signing.pki.signingCa.cert.toString('pem')),
-  };
+  env = checkEnvFor(srv);
 });
 afterAll(async () => srv?.close());
 
@@ -56,7 +51,7 @@ describe('send-time preparation (the original revision)', () => {
 
   it('prints the conclusion-certificate ID small at the bottom-left of page 1', async () => {
     const id = randomBytes(16).toString('hex');
-    const pdf = await srv.signing.service.prepare({ pdf: readFileSync('/work/shared/samples/gyomu-itaku.pdf'), documentId: 'd', certificateId: id, fields });
+    const pdf = await srv.signing.service.prepare({ pdf: readFileSync(samplePath('gyomu-itaku.pdf')), documentId: 'd', certificateId: id, fields });
     const page = openPdf(pdf).page(0);
     const height = (openPdf(pdf).resolve(page.dict.get('MediaBox')) as number[])[3];
     const line = lines(pdf).find((l) => l.text === id);
@@ -66,7 +61,7 @@ describe('send-time preparation (the original revision)', () => {
   });
 
   it('creates the AcroForm fields the sender placed, with labels, on their pages', async () => {
-    const pdf = await srv.signing.service.prepare({ pdf: readFileSync('/work/shared/samples/gyomu-itaku.pdf'), documentId: 'd', certificateId: 'ab'.repeat(16), fields });
+    const pdf = await srv.signing.service.prepare({ pdf: readFileSync(samplePath('gyomu-itaku.pdf')), documentId: 'd', certificateId: 'ab'.repeat(16), fields });
     const doc = openPdf(pdf);
     const byName = new Map(doc.fields().map((f) => [f.name, f]));
     expect(byName.get('vendorDate')?.type).toBe('Tx');
@@ -81,7 +76,7 @@ describe('send-time preparation (the original revision)', () => {
 
   it('fills a checkbox and a date in the approval revision', async () => {
     const s = srv.signing.service;
-    let pdf = await s.prepare({ pdf: readFileSync('/work/shared/samples/gyomu-itaku.pdf'), documentId: 'd', certificateId: 'cd'.repeat(16), fields });
+    let pdf = await s.prepare({ pdf: readFileSync(samplePath('gyomu-itaku.pdf')), documentId: 'd', certificateId: 'cd'.repeat(16), fields });
     pdf = await s.approve({ pdf, documentId: 'd', signerName: '山田', signerEmail: 'y@example.jp', approvedAt: new Date(), fieldValues: [{ field: fields[0], value: '2026年11月21日' }] });
     pdf = await s.approve({ pdf, documentId: 'd', signerName: '市長', signerEmail: 'm@city.example.lg.jp', approvedAt: new Date(), fieldValues: [{ field: fields[1], value: 'true' }] });
     const doc = openPdf(pdf);
@@ -130,7 +125,7 @@ describe('signature placeholder', () => {
       validationData: async () => validationDataFor(pki, [pki.signer, pki.tsa]),
       timestampAllowance: 16, // far too small: the first attempt must overflow
     });
-    const src = new Uint8Array(readFileSync('/work/shared/samples/ukesho.pdf'));
+    const src = new Uint8Array(readFileSync(samplePath('ukesho.pdf')));
     const pdf = await tight.approve({ pdf: src, documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
     expect(openPdf(pdf).revisions).toHaveLength(openPdf(src).revisions.length + 1);
     await checkSignedPdf(env, pdf, { approvals: 1, docTimestamps: 0 });
@@ -140,7 +135,7 @@ describe('signature placeholder', () => {
 describe('timestamp authority choice', () => {
   it('uses an external TSA given by URL (here our own /tsa route over HTTP)', async () => {
     const ext = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), publicUrl: srv.url, tsaUrl: `${srv.url}/tsa` });
-    const approved = await ext.service.approve({ pdf: readFileSync('/work/shared/samples/ukesho.pdf'), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
+    const approved = await ext.service.approve({ pdf: readFileSync(samplePath('ukesho.pdf')), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
     const pdf = await ext.service.conclude({ pdf: approved, documentId: 'd' });
     const [sig] = findSignatures(pdf);
     // The outside TSA's chain is in the DSS, with the CRL its certificate names (fetched over HTTP).
@@ -161,7 +156,7 @@ describe('timestamp authority choice', () => {
   it('fails clearly, without a signature, when no timestamp can be had', async () => {
     const down = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), tsaUrl: 'http://127.0.0.1:9/tsa' });
     await expect(
-      down.service.approve({ pdf: readFileSync('/work/shared/samples/ukesho.pdf'), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] }),
+      down.service.approve({ pdf: readFileSync(samplePath('ukesho.pdf')), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] }),
     ).rejects.toMatchObject({ name: 'SigningUnavailableError', message: expect.stringMatching(/unreachable/) });
   });
 });

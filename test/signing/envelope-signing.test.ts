@@ -4,12 +4,13 @@ import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfStream, openPdf } from '../../shared/pdf/index.js';
 import type { PlacedField, SigningService } from '../../server/signing/service.js';
-import { checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
+import { checkEnvFor, checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { findSignatures } from './signatures.js';
 import { nssDbTrusting, requireTool, run, runAsync, tempDir, writeTemp } from './tools.js';
+import { SAMPLES_DIR } from '../helpers/shared-dir.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR;
 const sample = (name: string) => new Uint8Array(readFileSync(`${SAMPLES}/${name}`));
 
 let srv: PkiServer;
@@ -20,13 +21,7 @@ beforeAll(async () => {
   for (const t of ['pdfsig', 'qpdf', 'openssl', 'certutil']) requireTool(t);
   srv = await startPkiServer({ masterKey: randomBytes(32) });
   service = srv.signing.service;
-  const work = tempDir();
-  env = {
-    nss: nssDbTrusting(srv.signing.exportRootPem()),
-    work,
-    rootFile: writeTemp(work, 'root.pem', srv.signing.exportRootPem()),
-    caFile: writeTemp(work, 'ca.pem', srv.signing.pki.signingCa.cert.toString('pem')),
-  };
+  env = checkEnvFor(srv);
 });
 
 afterAll(async () => srv?.close());

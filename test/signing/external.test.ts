@@ -6,6 +6,7 @@ import { openPdf } from '../../shared/pdf/index.js';
 import { createSigningService } from '../../server/signing/index.js';
 import { findSignatures } from './signatures.js';
 import { requireTool, run, tempDir, writeTemp } from './tools.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
 /** An outside CA made with openssl: root → signer, the signer exported as PEM and as PKCS#12. */
 let dir: string;
@@ -27,7 +28,7 @@ beforeAll(() => {
 async function signWith(external: Parameters<typeof createSigningService>[0]['external']) {
   const signing = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), external });
   let pdf = await signing.service.approve({
-    pdf: new Uint8Array(readFileSync('/work/shared/samples/ukesho.pdf')),
+    pdf: new Uint8Array(readFileSync(samplePath('ukesho.pdf'))),
     documentId: 'd',
     signerName: '山田 太郎',
     signerEmail: 'taro@example.jp',

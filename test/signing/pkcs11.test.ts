@@ -3,9 +3,10 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlacedField } from '../../server/signing/service.js';
-import { checkSignedPdf, type CheckEnv } from './checks.js';
+import { checkEnvFor, checkSignedPdf, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { nssDbTrusting, requireTool, run, tempDir, writeTemp } from './tools.js';
+import { samplePath } from '../helpers/shared-dir.js';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -28,13 +29,7 @@ beforeAll(async () => {
     dataDir,
     pkcs11: { module: MODULE, tokenLabel: 'esign-test', pin: '1234', keyId: 'a1', generateIfMissing: true },
   });
-  const work = tempDir();
-  env = {
-    nss: nssDbTrusting(srv.signing.exportRootPem()),
-    work,
-    rootFile: writeTemp(work, 'root.pem', srv.signing.exportRootPem()),
-    caFile: writeTemp(work, 'ca.pem', srv.signing.pki.signingCa.cert.toString('pem')),
-  };
+  env = checkEnvFor(srv);
 });
 afterAll(async () => srv?.close());
 
@@ -61,7 +56,7 @@ describe('document-signing key in an HSM (SoftHSM2 over PKCS#11)', () => {
         recipientId: `r${i}`,
       }));
       let pdf = await s.prepare({
-        pdf: new Uint8Array(readFileSync('/work/shared/samples/ukesho.pdf')),
+        pdf: new Uint8Array(readFileSync(samplePath('ukesho.pdf'))),
         documentId: 'd',
         certificateId: randomBytes(16).toString('hex'),
         fields,

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfString, openPdf } from '../../shared/pdf/index.js';
 import { checkUpload, DocumentRefusedError } from '../../server/signing/index.js';
 import type { ApprovalInput, PlacedField } from '../../server/signing/service.js';
-import { checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
+import { checkEnvFor, checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { nssDbTrusting, requireTool, run, runAsync, tempDir, writeTemp } from './tools.js';
+import { CORPUS_DIR, samplePath } from '../helpers/shared-dir.js';
 
-const CORPUS = '/work/shared/corpus';
-const SAMPLE = '/work/shared/samples/gyomu-itaku.pdf';
+const CORPUS = CORPUS_DIR;
+const SAMPLE = samplePath('gyomu-itaku.pdf');
 
 let srv: PkiServer;
 let env: CheckEnv;
@@ -18,13 +19,7 @@ let env: CheckEnv;
 beforeAll(async () => {
   for (const t of ['pdfsig', 'qpdf', 'openssl', 'certutil', 'mutool']) requireTool(t);
   srv = await startPkiServer({ masterKey: randomBytes(32) });
-  const work = tempDir();
-  env = {
-    nss: nssDbTrusting(srv.signing.exportRootPem()),
-    work,
-    rootFile: writeTemp(work, 'root.pem', srv.signing.exportRootPem()),
-    caFile: writeTemp(work, 'ca.pem', srv.signing.pki.signingCa.cert.toString('pem')),
-  };
+  env = checkEnvFor(srv);
 });
 afterAll(async () => srv?.close());
 
