@@ -8,6 +8,7 @@ import { errorMessage } from '../shared/i18n/errors.js';
 import { recipientRoutes } from './routes/recipient.js';
 import { senderRoutes } from './routes/sender.js';
 import { pageRoutes } from './routes/pages.js';
+import { helpdeskRoutes } from './routes/helpdesk.js';
 
 export type RouteExtension = (app: Hono, api: ApiRegistry, s: Services) => void;
 
@@ -39,6 +40,7 @@ export function createApp(s: Services, extensions: RouteExtension[] = []) {
   app.get('/healthz', (c) => c.json({ ok: true, signing: s.signing.kind }));
   recipientRoutes(app, api, s);
   senderRoutes(app, api, s);
+  helpdeskRoutes(app, api, s);
   pageRoutes(app, s);
   for (const extend of extensions) extend(app, api, s);
   app.get('/api/openapi.json', (c) => c.json(api.openapi()));

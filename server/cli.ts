@@ -22,6 +22,9 @@ import { auditTrail, verifyAuditChains } from './audit/log.js';
 import { EnvelopeInput, EnvelopeSearch, type EnvelopeView } from '../shared/api/sender.js';
 import { signingSetup } from './signing-setup.js';
 import { formatJst } from './mail/templates.js';
+import { helpdeskLookup } from './helpdesk/lookup.js';
+import { envelopeTimeline } from './helpdesk/timeline.js';
+import { renderLookup, renderTimeline } from './helpdesk/render.js';
 
 const lang = pickLanguage(process.env.LANG?.replace('_', '-').split('.')[0]);
 
@@ -45,6 +48,10 @@ people and keys
   user list
   api-key create --name N                 prints the key once
   api-key list | api-key revoke ID
+
+help desk
+  helpdesk lookup Q                       Q: envelope id, management number, recipient email or support code
+  helpdesk timeline ENVELOPE_ID           what happened, and why a link does not work
 
 operations
   ca export-root --out root.pem           the root certificate users trust
@@ -302,6 +309,17 @@ async function runLocal(cmd: string, sub: string | undefined, args: string[]) {
         }
         throw new UsageError('audit verify|show');
       }
+      case 'helpdesk': {
+        if (sub === 'lookup') {
+          const l = helpdeskLookup(s, actor(s), need(args[0], 'Q'), lang);
+          return print(l, () => renderLookup(l, lang));
+        }
+        if (sub === 'timeline') {
+          const t = envelopeTimeline(s, actor(s), need(args[0], 'ENVELOPE_ID'), lang);
+          return print(t, () => renderTimeline(t, lang));
+        }
+        throw new UsageError('helpdesk lookup Q | helpdesk timeline ENVELOPE_ID');
+      }
       case 'ca': {
         if (sub !== 'export-root') throw new UsageError('ca export-root --out root.pem');
         if (!setup?.exportRootPem) throw new UsageError('no embedded CA is configured (signing is a no-op in this build)');
@@ -329,7 +347,7 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const sub = ['org', 'user', 'api-key', 'audit', 'ca', 'mail'].includes(cmd) ? rest.shift() : undefined;
+  const sub = ['org', 'user', 'api-key', 'audit', 'ca', 'mail', 'helpdesk'].includes(cmd) ? rest.shift() : undefined;
   if (opts.server) await runRemote(cmd, rest);
   else await runLocal(cmd, sub, rest);
 }

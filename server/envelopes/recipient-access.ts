@@ -95,7 +95,12 @@ export function publicInfo(s: Services, token: string, caller: Caller): PublicIn
 function recordOpened(s: Services, { env, recipient }: Link, caller: Caller, now: number) {
   const opener = classifyOpener(caller);
   const recent = q(s.db).recentOpens.all({ envelopeId: env.id, since: now - 600_000 });
-  if (recent.some((e) => e.ip === caller.ip && e.ua === caller.userAgent && JSON.parse(e.details).recipientId === recipient.id)) return;
+  const seen = recent.some((e) => {
+    const d = JSON.parse(e.details) as { recipientId?: string; linkGeneration?: number };
+    // The same link (a resend makes a new one) opened again by the same client.
+    return e.ip === caller.ip && e.ua === caller.userAgent && d.recipientId === recipient.id && d.linkGeneration === recipient.linkGeneration;
+  });
+  if (seen) return;
   s.db.transaction((tx) => {
     appendAudit(s.auditKey, tx, {
       envelopeId: env.id,

@@ -12,7 +12,7 @@ export interface RouteDoc {
   method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
-  tag: 'recipient' | 'sender' | 'auth' | 'pki';
+  tag: 'recipient' | 'sender' | 'auth' | 'pki' | 'helpdesk' | 'support';
   auth: 'none' | 'recipient-session' | 'sender';
   body?: z.ZodType;
   multipart?: boolean;

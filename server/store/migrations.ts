@@ -60,4 +60,15 @@ CREATE TABLE rate_limits (key text PRIMARY KEY, window_start integer NOT NULL, c
 CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
+  {
+    id: 2,
+    sql: `
+CREATE TABLE support_bundles (
+  code text PRIMARY KEY, org_id text REFERENCES organizations(id), envelope_id text REFERENCES envelopes(id),
+  recipient_id text, ip text, bundle text NOT NULL, created_at integer NOT NULL, expires_at integer NOT NULL);
+CREATE INDEX support_bundles_envelope ON support_bundles(envelope_id);
+CREATE INDEX support_bundles_expires ON support_bundles(expires_at);
+CREATE INDEX envelopes_org_management ON envelopes(org_id, management_number);
+`,
+  },
 ];

@@ -163,6 +163,18 @@ export const rateLimits = sqliteTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/** Redacted support bundles sent from the extension, found by their short support code (not a credential). */
+export const supportBundles = sqliteTable('support_bundles', {
+  code: text('code').primaryKey(),
+  orgId: text('org_id'),
+  envelopeId: text('envelope_id'),
+  recipientId: text('recipient_id'),
+  ip: text('ip'),
+  bundle: text('bundle').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

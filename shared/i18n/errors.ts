@@ -47,6 +47,10 @@ export const errorMessages: Record<string, Message> = {
   'bad-pdf': m((p) => `「${p.file}」を受け付けられません: ${p.reason}`, (p) => `"${p.file}" cannot be accepted: ${p.reason}`),
   'too-large': m((p) => `大きすぎます: ${p.detail}`, (p) => `Too large: ${p.detail}`),
   'download-expired': m('このダウンロードリンクの有効期限が切れています。送信者にお問い合わせください。', 'This download link has expired. Please contact the sender.'),
+  'support-bundle-has-secret': m(
+    (p) => `問い合わせ用情報に秘密の値（リンクのトークン、セッション、アクセスコードなど）が含まれているため受け付けられません: ${p.paths}`,
+    (p) => `The support info contains what looks like a secret (a link token, session or access code) and was not accepted: ${p.paths}`,
+  ),
   conflict: m('他の操作と競合しました。もう一度お試しください。', 'This conflicted with another change. Please try again.'),
   internal: m('サーバーで問題が発生しました。時間をおいてもう一度お試しください。', 'Something went wrong on the server. Please try again later.'),
 };
