@@ -6,6 +6,7 @@ import { openServices, type ServiceOverrides, type Services } from './services.j
 import { expireLinks } from './envelopes/manage.js';
 import { bootstrapDemo, type DemoCredentials } from './bootstrap.js';
 import { signingSetup } from './signing-setup.js';
+import { startCheckpointer } from './store/checkpointer.js';
 
 export interface RunningServer {
   url: string;
@@ -30,6 +31,8 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.outbox.start();
+  services.db.$client.pragma('wal_autocheckpoint = 0');
+  const stopCheckpointer = startCheckpointer(services.db.$client.name);
   const sweep = setInterval(() => {
     try {
       expireLinks(services);
@@ -44,6 +47,7 @@ export async function startServer(
     async close() {
       clearInterval(sweep);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopCheckpointer();
       await services.close();
     },
   };

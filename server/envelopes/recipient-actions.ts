@@ -11,6 +11,7 @@ import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Services } from '../services.js';
 import { hashToken, newId, newToken, sha256Hex } from '../auth/secrets.js';
 import { newDataKey, unwrapDataKey } from '../store/blobs.js';
+import { q } from '../store/prepared.js';
 import { documents, downloadLinks, envelopes, fields, recipients } from '../store/schema.js';
 import { appendAudit, auditTrail } from '../audit/log.js';
 import type { AttachmentRef } from '../mail/outbox.js';
@@ -142,19 +143,14 @@ export async function completeRecipient(
   checkFieldValues(mine, values);
 
   const claimId = newId();
-  const claimed = s.db
-    .update(recipients)
-    .set({ claimId, claimUntil: now + s.config.completionClaimMs })
-    .where(claimable(recipient, now))
-    .run();
+  const claimed = q(s.db).claimRecipient.run({ claimId, claimUntil: now + s.config.completionClaimMs, id: recipient.id, linkGeneration: recipient.linkGeneration, now });
   if (claimed.changes !== 1) {
-    const fresh = s.db.select({ status: recipients.status }).from(recipients).where(eq(recipients.id, recipient.id)).get();
+    const fresh = q(s.db).recipientClaim.get({ id: recipient.id });
     if (fresh?.status === 'completed') throw fail('already-completed', 409, {}, { state: 'completed' });
     throw fail('completion-in-progress', 409, {}, { state: 'ready' });
   }
 
-  const release = () =>
-    s.db.update(recipients).set({ claimId: null, claimUntil: null }).where(and(eq(recipients.id, recipient.id), eq(recipients.claimId, claimId))).run();
+  const release = () => q(s.db).releaseClaim.run({ id: recipient.id, claimId });
   const signers = recipientsOf(s.db, env.id).filter((r) => r.role === 'signer');
   const isLast = signers.every((r) => r.id === recipient.id || r.status === 'completed');
   const sender = senderOf(s.db, env);
@@ -202,7 +198,7 @@ export async function completeRecipient(
   let next: { name: string } | null = null;
   try {
     s.db.transaction((tx) => {
-      const mineNow = tx.select({ claimId: recipients.claimId, status: recipients.status }).from(recipients).where(eq(recipients.id, recipient.id)).get();
+      const mineNow = q(tx).recipientClaim.get({ id: recipient.id });
       if (mineNow?.claimId !== claimId) throw fail('completion-in-progress', 409, {}, { state: 'ready' });
       const actor = `recipient:${recipient.email}`;
       const audit = (action: Parameters<typeof appendAudit>[2]['action'], details: Record<string, unknown>) =>
@@ -210,31 +206,22 @@ export async function completeRecipient(
       for (const f of mine) {
         const v = values[f.id];
         if (v === undefined) continue;
-        tx.update(fields).set({ value: v }).where(eq(fields.id, f.id)).run();
+        q(tx).setFieldValue.run({ value: v, id: f.id });
         audit('field.filled', { recipientId: recipient.id, fieldId: f.id, label: f.label, value: v });
       }
       for (const d of signed) {
         const doc = docs.find((x) => x.id === d.docId)!;
-        tx.update(documents)
-          .set({ currentBlobId: d.blobId, currentSha256: d.sha256, currentSize: d.size, revision: doc.revision + (d.changed ? 1 : 0) })
-          .where(eq(documents.id, d.docId))
-          .run();
+        q(tx).setDocumentRevision.run({ blobId: d.blobId, sha256: d.sha256, size: d.size, revision: doc.revision + (d.changed ? 1 : 0), id: d.docId });
         audit('signing.applied', { recipientId: recipient.id, documentId: d.docId, kind: s.signing.kind, sha256: d.sha256, concluded: isLast });
       }
-      tx.update(recipients)
-        .set({ status: 'completed', finishedAt: now, claimId: null, claimUntil: null })
-        .where(eq(recipients.id, recipient.id))
-        .run();
+      q(tx).completeRecipient.run({ now, id: recipient.id });
       audit('recipient.completed', { recipientId: recipient.id, name: recipient.name, email: recipient.email, method: caller.extension ? 'extension' : 'web' });
       const following = currentSigner(recipientsOf(tx, env.id));
       if (following) {
         activateRecipient(s, tx, env, following, 'system', now);
         next = { name: following.name };
       } else {
-        tx.update(envelopes)
-          .set({ status: 'completed', finishedAt: now, certificateBlobId: certificate?.blobId ?? null, certificateWrappedKey: certificate?.wrapped ?? null })
-          .where(eq(envelopes.id, env.id))
-          .run();
+        q(tx).concludeEnvelope.run({ now, blobId: certificate?.blobId ?? null, wrappedKey: certificate?.wrapped ?? null, id: env.id });
         appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: 'system', action: 'envelope.concluded', at: now, details: { documents: signed.map((d) => ({ id: d.docId, sha256: d.sha256 })), certificate: certificate !== null } });
         queueConclusionMail(s, tx, env, sender, docs.map((d) => ({ ...d, size: signed.find((x) => x.docId === d.id)!.size })), certificate !== null, now);
       }

@@ -7,9 +7,10 @@
  * between the server's "250 OK" and our commit of "sent", microseconds wide; a duplicate from it carries
  * the same Message-ID, which mail systems de-duplicate.)
  */
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { outbox } from '../store/schema.js';
+import { q } from '../store/prepared.js';
 import { newId } from '../auth/secrets.js';
 import type { RenderedMail } from './templates.js';
 import type { MailTransport, OutgoingMail } from './transport.js';
@@ -27,32 +28,27 @@ export interface QueuedMail {
   attachments?: AttachmentRef[];
 }
 
-type Tx = Pick<Db, 'insert'>;
+type Tx = Pick<Db, 'select'>;
 
 const MAX_ATTEMPTS = 8;
 
 /** Inside the caller's transaction. Returns the outbox id. */
 export function enqueueMail(tx: Tx, m: QueuedMail, messageIdHost: string, now = Date.now()): string {
   const id = newId();
-  tx.insert(outbox)
-    .values({
-      id,
-      envelopeId: m.envelopeId,
-      recipientId: m.recipientId ?? null,
-      kind: m.kind,
-      toAddress: m.to.address,
-      toName: m.to.name,
-      subject: m.mail.subject,
-      textBody: m.mail.text,
-      htmlBody: m.mail.html,
-      attachments: JSON.stringify(m.attachments ?? []),
-      messageId: `<${id}@${messageIdHost}>`,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .run();
+  q(tx).insertMail.run({
+    id,
+    envelopeId: m.envelopeId,
+    recipientId: m.recipientId ?? null,
+    kind: m.kind,
+    toAddress: m.to.address,
+    toName: m.to.name,
+    subject: m.mail.subject,
+    textBody: m.mail.text,
+    htmlBody: m.mail.html,
+    attachments: JSON.stringify(m.attachments ?? []),
+    messageId: `<${id}@${messageIdHost}>`,
+    now,
+  });
   return id;
 }
 
@@ -117,18 +113,26 @@ export class MailOutbox {
   private claim(limit: number) {
     const now = Date.now();
     return this.db.transaction((tx) => {
+      // Two queries, each served by its index (status, next_attempt_at) / (status, lease_until): an OR
+      // with an ORDER BY on another column scanned the whole outbox for every mail.
       const due = tx
         .select()
         .from(outbox)
-        .where(
-          or(
-            and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
-            and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)),
-          ),
-        )
-        .orderBy(outbox.createdAt)
+        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+        .orderBy(outbox.nextAttemptAt)
         .limit(limit)
         .all();
+      if (due.length < limit) {
+        due.push(
+          ...tx
+            .select()
+            .from(outbox)
+            .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)))
+            .orderBy(outbox.leaseUntil)
+            .limit(limit - due.length)
+            .all(),
+        );
+      }
       if (due.length === 0) return [];
       tx.update(outbox)
         .set({ status: 'sending', leaseUntil: now + this.leaseMs })

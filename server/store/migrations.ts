@@ -71,4 +71,9 @@ CREATE INDEX support_bundles_expires ON support_bundles(expires_at);
 CREATE INDEX envelopes_org_management ON envelopes(org_id, management_number);
 `,
   },
+  {
+    id: 3,
+    // The outbox worker's second query: mails whose sender died mid-send, by lease expiry.
+    sql: `CREATE INDEX outbox_leases ON outbox(status, lease_until);`,
+  },
 ];

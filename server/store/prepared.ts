@@ -2,11 +2,13 @@
  * The hot-path queries, prepared once per database. Drizzle builds SQL anew on every call (≈ 40–130 µs
  * here), which dominated public-info and completion requests; a prepared Drizzle query runs in a few µs.
  */
-import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { auditEvents, documents, envelopes, fields, organizations, recipients, users } from './schema.js';
+import { auditEvents, documents, envelopes, fields, organizations, outbox, recipients, users } from './schema.js';
 
 const p = (name: string) => sql.placeholder(name);
+/** A placeholder where Drizzle's types want SQL (UPDATE … SET). */
+const v = (name: string) => sql`${sql.placeholder(name)}`;
 
 function build(db: Db) {
   return {
@@ -35,6 +37,57 @@ function build(db: Db) {
       .where(and(eq(auditEvents.envelopeId, p('envelopeId')), eq(auditEvents.action, 'link.opened'), gt(auditEvents.at, p('since'))))
       .orderBy(desc(auditEvents.seq))
       .limit(20)
+      .prepare(),
+    // The completion's writes (recipient-actions.ts).
+    claimRecipient: db
+      .update(recipients)
+      .set({ claimId: v('claimId'), claimUntil: v('claimUntil') })
+      .where(
+        and(
+          eq(recipients.id, p('id')),
+          eq(recipients.linkGeneration, p('linkGeneration')),
+          inArray(recipients.status, ['notified', 'opened']),
+          or(isNull(recipients.claimUntil), lt(recipients.claimUntil, p('now'))),
+        ),
+      )
+      .prepare(),
+    releaseClaim: db.update(recipients).set({ claimId: null, claimUntil: null }).where(and(eq(recipients.id, p('id')), eq(recipients.claimId, p('claimId')))).prepare(),
+    recipientClaim: db.select({ claimId: recipients.claimId, status: recipients.status }).from(recipients).where(eq(recipients.id, p('id'))).prepare(),
+    setFieldValue: db.update(fields).set({ value: v('value') }).where(eq(fields.id, p('id'))).prepare(),
+    setDocumentRevision: db
+      .update(documents)
+      .set({ currentBlobId: v('blobId'), currentSha256: v('sha256'), currentSize: v('size'), revision: v('revision') })
+      .where(eq(documents.id, p('id')))
+      .prepare(),
+    completeRecipient: db
+      .update(recipients)
+      .set({ status: 'completed', finishedAt: v('now'), claimId: null, claimUntil: null })
+      .where(eq(recipients.id, p('id')))
+      .prepare(),
+    concludeEnvelope: db
+      .update(envelopes)
+      .set({ status: 'completed', finishedAt: v('now'), certificateBlobId: v('blobId'), certificateWrappedKey: v('wrappedKey') })
+      .where(eq(envelopes.id, p('id')))
+      .prepare(),
+    insertMail: db
+      .insert(outbox)
+      .values({
+        id: p('id'),
+        envelopeId: p('envelopeId'),
+        recipientId: p('recipientId'),
+        kind: p('kind'),
+        toAddress: p('toAddress'),
+        toName: p('toName'),
+        subject: p('subject'),
+        textBody: p('textBody'),
+        htmlBody: p('htmlBody'),
+        attachments: p('attachments'),
+        messageId: p('messageId'),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: p('now'),
+        createdAt: p('now'),
+      })
       .prepare(),
     insertAudit: db
       .insert(auditEvents)
