@@ -52,6 +52,8 @@ export default defineConfig({
     permissions: ['storage', 'sidePanel'],
     host_permissions: trusted.map((origin) => `${origin}/*`),
     optional_host_permissions: ['https://*/*'],
+    // Asked for in the options page: offer to verify a PDF when its download finishes.
+    optional_permissions: ['downloads', 'notifications'],
     // An administrator presets trusted servers through policy (extension/trust/servers.ts).
     storage: { managed_schema: 'managed_schema.json' },
   },

@@ -2,8 +2,12 @@ import { browser } from 'wxt/browser';
 import { validateContentMessage } from '../background/messages';
 import { openPanel, type PanelLinkMessage } from '../background/panel';
 import { fetchPublicInfo, type PublicInfoResult } from '../background/public-info';
-import { currentLanguage } from '../i18n';
+import { watchPdfDownloads, type DownloadsApi, type NotificationsApi } from '../background/downloads';
+import { fetchServerRoot, isServerRootRequest } from '../background/server-root';
+import { extensionUrl } from '../extension-url';
+import { currentLanguage, translator } from '../i18n';
 import { originPattern, trustsOrigin, watchTrustedOrigins } from '../trust/servers';
+import { verifierUrlForDownload } from '../verify/handoff';
 
 export default defineBackground(() => {
   // Null until every source has loaded: open-panel must not await anything (user gesture), so until
@@ -13,7 +17,36 @@ export default defineBackground(() => {
     if (complete) trusted = origins;
   });
 
+  // Optional: offer to verify finished PDF downloads. The APIs exist only once both permissions are
+  // granted (options page); listeners register at start-up so that the service worker wakes for them.
+  let watchingDownloads = false;
+  const watchDownloads = () => {
+    const api = browser as unknown as { downloads?: DownloadsApi; notifications?: NotificationsApi };
+    if (watchingDownloads || !api.downloads || !api.notifications) return;
+    watchingDownloads = true;
+    watchPdfDownloads({
+      downloads: api.downloads,
+      notifications: api.notifications,
+      openTab: (url) => void browser.tabs.create({ url }),
+      verifierUrl: verifierUrlForDownload,
+      text: async (name) => {
+        const t = translator(await currentLanguage());
+        return { title: t('download.title'), message: t('download.message', { name }) };
+      },
+    });
+  };
+  watchDownloads();
+  browser.permissions.onAdded.addListener(watchDownloads);
+
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    // The options page asks for a trusted server's root certificate (stored as a trust anchor).
+    if (isServerRootRequest(message, sender, browser.runtime.id, extensionUrl('/'))) {
+      void fetchServerRoot(message.origin, {
+        trusts: trustsOrigin,
+        hasPermission: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
+      }).then(sendResponse);
+      return true;
+    }
     const valid = validateContentMessage(message, sender, browser.runtime.id, trusted);
     if (!valid.ok) {
       console.warn('esign: ignored message', valid.reason);

@@ -104,6 +104,13 @@ export const ja = {
   'options.invalidAnchor': '証明書として読み取れませんでした。',
   'options.none': '登録なし',
   'options.saved': '保存しました',
+  'options.serverRoot': '署名サーバー {origin} のルート証明書',
+  'options.rootFailed': '署名サーバーのルート証明書を取得できませんでした: {origins}',
+  'options.fingerprint': 'SHA-256 フィンガープリント',
+  'options.downloads': 'ダウンロードした PDF の検証を提案する',
+  'options.downloadsHelp': 'PDF のダウンロードが終わると、通知で検証を提案します（「ダウンロード」と「通知」の権限を求めます）。',
+  'download.title': 'ダウンロードした PDF の署名を検証しますか？',
+  'download.message': '「{name}」のダウンロードが完了しました。クリックすると検証画面を開きます（検証はこのコンピューター上で行います）。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -213,4 +220,11 @@ export const en: Record<MessageKey, string> = {
   'options.invalidAnchor': 'This file could not be read as a certificate.',
   'options.none': 'none',
   'options.saved': 'Saved',
+  'options.serverRoot': 'root of the signing server {origin}',
+  'options.rootFailed': 'Could not fetch the root certificate of: {origins}',
+  'options.fingerprint': 'SHA-256 fingerprint',
+  'options.downloads': 'Offer to verify downloaded PDFs',
+  'options.downloadsHelp': 'When a PDF download finishes, a notification offers to verify it (asks for the “downloads” and “notifications” permissions).',
+  'download.title': 'Verify the signatures of the downloaded PDF?',
+  'download.message': '“{name}” has finished downloading. Click to open the verifier (it runs on this computer).',
 };

@@ -2,9 +2,12 @@ import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import { useI18n } from '../i18n/react';
 import { languageSetting, type LanguageSetting } from '../i18n';
-import { addTrustAnchor, base64, certificatesFrom, fingerprint, removeTrustAnchor, trustAnchors, type TrustAnchor } from '../trust/anchors';
+import { addTrustAnchor, base64, certificatesFrom, fingerprint, removeServerAnchors, removeTrustAnchor, trustAnchors, type TrustAnchor } from '../trust/anchors';
 import { builtInServers, loadTrustList, managedServers, normalizeServer, originPattern, userServers, type TrustList } from '../trust/servers';
 import { certificateSubject } from './certificate-name';
+import { ensureServerRoots } from './server-roots';
+
+const DOWNLOAD_PERMISSIONS = { permissions: ['downloads', 'notifications'] as ('downloads' | 'notifications')[] };
 
 export function Options() {
   const { t } = useI18n();
@@ -14,6 +17,8 @@ export function Options() {
   const [language, setLanguage] = useState<LanguageSetting>('auto');
   const [anchors, setAnchors] = useState<TrustAnchor[]>([]);
   const [anchorError, setAnchorError] = useState<string | null>(null);
+  const [rootsFailed, setRootsFailed] = useState<string[]>([]);
+  const [offerDownloads, setOfferDownloads] = useState(false);
 
   useEffect(() => {
     // Each source as it arrives: managed storage can take over a second on its first read.
@@ -22,9 +27,22 @@ export function Options() {
     void managedServers().then((managed) => setList((l) => ({ ...l, managed })));
     void languageSetting.getValue().then(setLanguage);
     void trustAnchors.getValue().then(setAnchors);
+    void browser.permissions.contains(DOWNLOAD_PERMISSIONS).then(setOfferDownloads);
     const off = [userServers.watch(loadUser), trustAnchors.watch((a) => setAnchors(a ?? []))];
     return () => off.forEach((f) => f());
   }, []);
+
+  // The root of each trusted server, fetched once and kept as a trust anchor.
+  const origins = [...new Set([...list.builtIn, ...list.managed, ...list.user])];
+  const originsKey = origins.join(' ');
+  useEffect(() => {
+    if (!originsKey) return;
+    let cancelled = false;
+    void ensureServerRoots(originsKey.split(' ')).then((failed) => !cancelled && setRootsFailed(failed));
+    return () => {
+      cancelled = true;
+    };
+  }, [originsKey]);
 
   const addServer = (e: FormEvent) => {
     e.preventDefault();
@@ -43,7 +61,10 @@ export function Options() {
   const removeServer = async (origin: string) => {
     await userServers.setValue((await userServers.getValue()).filter((o) => o !== origin));
     const l = await loadTrustList();
-    if (![...l.builtIn, ...l.managed].includes(origin)) await browser.permissions.remove({ origins: [originPattern(origin)] }).catch(() => false);
+    if (![...l.builtIn, ...l.managed].includes(origin)) {
+      await removeServerAnchors(origin);
+      await browser.permissions.remove({ origins: [originPattern(origin)] }).catch(() => false);
+    }
   };
 
   const addAnchors = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -123,6 +144,25 @@ export function Options() {
         </select>
       </section>
 
+      <section aria-labelledby="downloads-heading">
+        <h2 id="downloads-heading">
+          <label>
+            <input
+              type="checkbox"
+              data-testid="offer-downloads"
+              checked={offerDownloads}
+              onChange={(e) => {
+                // permissions.request needs the user gesture: called before any await.
+                const on = e.target.checked;
+                void (on ? browser.permissions.request(DOWNLOAD_PERMISSIONS) : browser.permissions.remove(DOWNLOAD_PERMISSIONS).then(() => false)).then(setOfferDownloads);
+              }}
+            />{' '}
+            {t('options.downloads')}
+          </label>
+        </h2>
+        <p className="help">{t('options.downloadsHelp')}</p>
+      </section>
+
       <section aria-labelledby="anchors-heading">
         <h2 id="anchors-heading">{t('options.anchors')}</h2>
         <p className="help">{t('options.anchorsHelp')}</p>
@@ -130,7 +170,10 @@ export function Options() {
           {anchors.length === 0 && <li>{t('options.none')}</li>}
           {anchors.map((a) => (
             <li key={a.fingerprint}>
-              {a.name} <code className="help">SHA-256 {a.fingerprint.slice(0, 16)}…</code>{' '}
+              {a.name} {a.source === 'server' && a.server && <span className="help">({t('options.serverRoot', { origin: a.server })})</span>}{' '}
+              <code className="help" title={t('options.fingerprint')} data-testid="anchor-fingerprint">
+                SHA-256 {a.fingerprint}
+              </code>{' '}
               {a.source === 'user' && (
                 <button type="button" onClick={() => void removeTrustAnchor(a.fingerprint)} aria-label={`${t('options.remove')} ${a.name}`}>
                   {t('options.remove')}
@@ -139,6 +182,11 @@ export function Options() {
             </li>
           ))}
         </ul>
+        {rootsFailed.length > 0 && (
+          <p role="alert" className="error" data-testid="server-roots-failed">
+            {t('options.rootFailed', { origins: rootsFailed.join(', ') })}
+          </p>
+        )}
         <label htmlFor="anchor-file">{t('options.addAnchor')}</label>{' '}
         <input id="anchor-file" data-testid="anchor-file" type="file" accept=".pem,.crt,.cer,.der" multiple onChange={(e) => void addAnchors(e)} />
         {anchorError && (

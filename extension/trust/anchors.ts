@@ -11,7 +11,9 @@ export interface TrustAnchor {
   fingerprint: string;
   /** The certificate, DER in base64. */
   der: string;
-  source: 'user' | 'managed' | 'built-in';
+  source: 'user' | 'managed' | 'built-in' | 'server';
+  /** For source 'server': the trusted signing server whose `/pki/root.pem` this is. */
+  server?: string;
 }
 
 export const trustAnchors = storage.defineItem<TrustAnchor[]>('local:trustAnchors', { fallback: [] });
@@ -44,6 +46,13 @@ export async function addTrustAnchor(anchor: TrustAnchor): Promise<TrustAnchor[]
 
 export async function removeTrustAnchor(fp: string): Promise<TrustAnchor[]> {
   const next = (await trustAnchors.getValue()).filter((a) => a.fingerprint !== fp || a.source !== 'user');
+  await trustAnchors.setValue(next);
+  return next;
+}
+
+/** Drops the roots fetched from `origin` (the server left the trust list). */
+export async function removeServerAnchors(origin: string): Promise<TrustAnchor[]> {
+  const next = (await trustAnchors.getValue()).filter((a) => !(a.source === 'server' && a.server === origin));
   await trustAnchors.setValue(next);
   return next;
 }

@@ -32,3 +32,8 @@ export async function takeForVerification(id: string): Promise<{ name: string; b
 export function verifierUrl(handoffId?: string): string {
   return extensionUrl(handoffId ? `/verify.html?handoff=${encodeURIComponent(handoffId)}` : '/verify.html');
 }
+
+/** The verifier, pointed at a finished download (it asks the user for the file). */
+export function verifierUrlForDownload(downloadId: number): string {
+  return extensionUrl(`/verify.html?download=${downloadId}`);
+}

@@ -2,15 +2,18 @@
  * `npm run bench -- verify` (or `npx tsx test/bench/verify.ts`): the validation core against pdfsig and
  * `mutool sign -v` on the same files in the same run, next to the floor (SHA-256 of every signed range).
  * Inputs are generated in a temp dir: a 12 MB PDF with three approval signatures, a DSS and a document
- * timestamp (B-LTA), and a 100 MB signed PDF. Node only: the headless-Chromium half (verify page) is
- * not part of this round — the verify page does not exist yet.
+ * timestamp (B-LTA), and a 100 MB signed PDF. Then the same files in headless Chromium through the
+ * built extension's verify page (file input → worker → report), next to the WebCrypto floor measured in
+ * that page, with the browser's peak memory.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { launchWithExtension } from '../e2e/browser.js';
+import { buildExtensionTrusting } from '../e2e/build.js';
 import { openPdf } from '../../shared/pdf/index.js';
 import { buildPdf } from '../pdf/helpers/build.js';
 import { makeCrl, makePki, pem, type Pki } from '../verify/helpers/pki.js';
@@ -98,8 +101,8 @@ function baselineRssMb(): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-/** The floor: SHA-256 over every signature's signed ranges, file already in memory. */
-function floor(bytes: Uint8Array): number {
+/** Every signature's ByteRange. */
+function signedRanges(bytes: Uint8Array): number[][] {
   const doc = openPdf(bytes);
   const ranges: number[][] = [];
   for (const f of doc.fields()) {
@@ -107,6 +110,12 @@ function floor(bytes: Uint8Array): number {
     const br = v ? doc.resolve(v.get('ByteRange')) : undefined;
     if (Array.isArray(br) && br.length === 4) ranges.push(br as number[]);
   }
+  return ranges;
+}
+
+/** The floor: SHA-256 over every signature's signed ranges, file already in memory. */
+function floor(bytes: Uint8Array): number {
+  const ranges = signedRanges(bytes);
   const times: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const t0 = performance.now();
@@ -130,6 +139,144 @@ async function makeInputs(dir: string, pki: Pki): Promise<{ name: string; file: 
   return files;
 }
 
+const CHROMIUM_REPEAT = 3;
+
+/** The processes of the Chromium started with `marker` in its command line: the browser and its children. */
+function browserTree(marker: string): number[] {
+  const procs = new Map<number, { ppid: number; cmd: string }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1]);
+      procs.set(Number(name), { ppid, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8') });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = new Set([...procs].filter(([, p]) => p.cmd.includes(marker) && !p.cmd.includes('--type=')).map(([pid]) => pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of procs) {
+      if (!tree.has(pid) && tree.has(p.ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/** Summed resident memory (kB) of `pids`. */
+function rssKb(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited
+    }
+  }
+  return kb;
+}
+
+interface ChromiumFigures {
+  coldMs: number;
+  warmMs: number;
+  /** Of the warm run: reading the file into the worker, and the core on the bytes in memory. */
+  readMs: number;
+  verifyMs: number;
+  floorMs: number;
+  peakAboveIdleMb: number;
+  verdict: string;
+}
+
+/**
+ * The verify page in headless Chromium with the built extension: each file picked through the page's
+ * own file input, verified by its worker; "cold" = the first file on a fresh page (worker start, JIT),
+ * "warm" = the same file again. The floor is WebCrypto SHA-256 over every signed range in that page,
+ * the file already in memory (the ranges are joined first: WebCrypto cannot stream).
+ */
+async function benchChromium(files: { name: string; file: string }[], rootDer: Uint8Array): Promise<Map<string, ChromiumFigures>> {
+  const extensionDir = buildExtensionTrusting([], 'bench-verify');
+  const browser = await launchWithExtension({ extensionDir });
+  const out = new Map<string, ChromiumFigures>();
+  try {
+    const url = `chrome-extension://${browser.extensionId}/verify.html`;
+    const setup = await browser.context.newPage();
+    await setup.goto(url);
+    const anchor = { name: 'bench root', fingerprint: createHash('sha256').update(rootDer).digest('hex'), der: Buffer.from(rootDer).toString('base64'), source: 'user' };
+    await setup.evaluate((a) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set({ trustAnchors: [a] }), anchor);
+    await setup.close();
+    for (const { name, file } of files) {
+      const ranges = signedRanges(new Uint8Array(readFileSync(file)));
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const reads: number[] = [];
+      const verifies: number[] = [];
+      const floors: number[] = [];
+      let peakKb = 0;
+      let verdict = '';
+      for (let i = 0; i < CHROMIUM_REPEAT; i++) {
+        const page = await browser.context.newPage();
+        await page.goto(url);
+        await page.locator('[data-testid=verify-drop]').waitFor();
+        await new Promise((r) => setTimeout(r, 300));
+        const pids = browserTree(extensionDir);
+        const idleKb = rssKb(pids);
+        // Peak memory of the cold run: a fresh page and worker, one file.
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            peakKb = Math.max(peakKb, rssKb(pids) - idleKb);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();
+        for (const into of [cold, warm]) {
+          const before = await page.locator('[data-testid=verify-result]').count();
+          await page.setInputFiles('[data-testid=verify-file]', file);
+          const result = page.locator('[data-testid=verify-result]').first();
+          await page.waitForFunction((n) => document.querySelectorAll('[data-testid=verify-result]').length > n, before, { timeout: 600_000 });
+          into.push(Number(await result.getAttribute('data-elapsed-ms')));
+          verdict = (await result.getAttribute('data-verdict')) ?? '';
+          if (into === cold) {
+            sampling = false;
+            await sampler;
+          } else {
+            reads.push(Number(await result.getAttribute('data-read-ms')));
+            verifies.push(Number(await result.getAttribute('data-verify-ms')));
+          }
+        }
+        // The floor, in the same page: the file read into memory first, then only the hashing timed.
+        await page.evaluate(() => {
+          const input = document.createElement('input');
+          input.type = 'file';
+          input.id = 'bench-floor';
+          document.body.append(input);
+        });
+        await page.setInputFiles('#bench-floor', file);
+        floors.push(
+          await page.evaluate(async (brs) => {
+            const bytes = new Uint8Array(await (document.getElementById('bench-floor') as HTMLInputElement).files![0].arrayBuffer());
+            const t0 = performance.now();
+            for (const [a, b, c, d] of brs) {
+              const joined = new Uint8Array(b + d);
+              joined.set(bytes.subarray(a, a + b), 0);
+              joined.set(bytes.subarray(c, c + d), b);
+              await crypto.subtle.digest('SHA-256', joined);
+            }
+            return performance.now() - t0;
+          }, ranges),
+        );
+        await page.close();
+      }
+      out.set(name, { coldMs: median(cold), warmMs: median(warm), readMs: median(reads), verifyMs: median(verifies), floorMs: median(floors), peakAboveIdleMb: peakKb / 1024, verdict });
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
 export async function benchVerify(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-verify-'));
   try {
@@ -143,7 +290,7 @@ export async function benchVerify(): Promise<void> {
     for (const { name, file } of inputs) {
       const bytes = new Uint8Array(readFileSync(file));
       const ours = timeOurs(file, path.join(dir, 'root.der'));
-      const cli = timeProcess(process.execPath, ['--import', 'tsx', path.resolve('server/verify-cli.ts'), '--trust', rootPem, file]);
+      const cli = timeProcess(process.execPath, [path.resolve('server/bin/verify.mjs'), '--trust', rootPem, file]);
       const pdfsig = timeProcess('pdfsig', [file]);
       const mutool = timeProcess('mutool', ['sign', '-v', file]);
       const fl = floor(bytes);
@@ -165,10 +312,35 @@ export async function benchVerify(): Promise<void> {
     console.log(line(head));
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const r of rows) console.log(line(r));
+
+    const chromium = await benchChromium(inputs, pki.root.der);
+    const crows = inputs.map(({ name, file }) => {
+      const c = chromium.get(name)!;
+      const mb = statSync(file).size / 1024 / 1024;
+      return [
+        name,
+        `${mb.toFixed(1)} MB`,
+        `${c.coldMs.toFixed(0)} / ${c.warmMs.toFixed(0)} ms (${c.verdict})`,
+        `${c.readMs.toFixed(0)} + ${c.verifyMs.toFixed(0)} ms`,
+        `${c.floorMs.toFixed(0)} ms`,
+        `${(c.warmMs / c.floorMs).toFixed(1)}× / ${(c.verifyMs / c.floorMs).toFixed(1)}× (target ≤ 2×)`,
+        `+${c.peakAboveIdleMb.toFixed(0)} MB = ${(c.peakAboveIdleMb / mb).toFixed(1)}× (target < 3×)`,
+      ];
+    });
+    const chead = ['Chromium: file', 'size', 'verify page cold / warm', 'warm: read + verify', 'WebCrypto floor', 'warm ÷ floor / verify ÷ floor', 'peak browser RSS above idle, cold run (× file)'];
+    const cwidths = chead.map((h, i) => Math.max(h.length, ...crows.map((r) => r[i].length)));
+    const cline = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(cwidths[i])).join(' | ')} |`;
+    console.log('');
+    console.log(cline(chead));
+    console.log(`|${cwidths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const r of crows) console.log(cline(r));
     console.log(`\nmedian of ${REPEAT} runs each. "ours cold" = read + first verification in a fresh Node process (Node's streaming SHA),`);
     console.log(`"warm" = a second verification in that process. Idle Node + tsx peak RSS: ${base.toFixed(0)} MB.`);
-    console.log('"CLI process" includes Node + tsx start-up. pdfsig: default NSS db (no custom trust); mutool: no trust at all.');
-    console.log('Headless Chromium (verify page, WebCrypto floor): not measured in this round — the verify page is not built yet.');
+    console.log('"CLI process" is the bundled CLI (server/bin/verify.mjs) including Node start-up. pdfsig: default NSS db (no custom trust); mutool: no trust at all.');
+    console.log(`Chromium: median of ${CHROMIUM_REPEAT} fresh verify pages; time from picking the file to the report (read + worker + render),`);
+    console.log('"cold" = first file on the page, "warm" = the same file again; "read" = the file into the worker\'s memory, "verify" = the core on');
+    console.log('those bytes. Floor: WebCrypto SHA-256 of every signed range (ranges joined; file already in memory). Peak = summed RSS');
+    console.log('of the browser\'s processes above the idle page during the cold run.');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
