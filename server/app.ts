@@ -1,5 +1,5 @@
 /** Composes the HTTP API. Routes stay thin; domain code never sees Hono (STYLE.md). */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ZodError } from 'zod';
 import type { Services } from './services.js';
 import { ApiFailure } from './errors.js';
@@ -16,9 +16,18 @@ export function createApp(s: Services, extensions: RouteExtension[] = []) {
   const app = new Hono();
   const api = new ApiRegistry();
 
+  // Set before the handler, Hono adds the headers while building c.json / c.body responses; a handler
+  // that returns its own Response (PDF downloads) gets them afterwards.
+  const always = (c: Context, name: string, value: string) => {
+    c.header(name, value);
+    return () => {
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    };
+  };
   app.use('*', async (c, next) => {
+    const after = always(c, 'X-Content-Type-Options', 'nosniff');
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
+    after();
   });
   // The extension's pages and service worker call the API cross-origin.
   app.use('/api/*', async (c, next) => {
@@ -33,8 +42,9 @@ export function createApp(s: Services, extensions: RouteExtension[] = []) {
         },
       });
     }
+    const after = always(c, 'Access-Control-Allow-Origin', '*');
     await next();
-    c.header('Access-Control-Allow-Origin', '*');
+    after();
   });
 
   app.get('/healthz', (c) => c.json({ ok: true, signing: s.signing.kind }));

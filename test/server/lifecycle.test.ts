@@ -74,6 +74,8 @@ describe('an envelope with three recipients in order', () => {
     expect(dateField.label).toBe('署名日');
     const pdf = await api(t).get(`/api/sign/${link1.token}/documents/${docs.documents[0]!.id}/pdf`, s1);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(pdf.headers.get('access-control-allow-origin')).toBe('*');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     expect((await api(t).get(`/api/sign/${link1.token}/documents`)).status).toBe(401);
 
