@@ -159,7 +159,8 @@ describe('crash safety', () => {
       for (const m of smtp.received) byId.set(m.parsed.messageId!, [...(byId.get(m.parsed.messageId!) ?? []), content(m)]);
       const resent = [...byId.values()].filter((copies) => copies.length > 1);
       for (const copies of resent) expect(new Set(copies).size).toBe(1);
-      expect(resent.length).toBeLessThanOrEqual(kills);
+      // At most the mails in flight at each kill: the outbox sends up to 8 at a time.
+      expect(resent.length).toBeLessThanOrEqual(kills * 8);
       console.log(`crash test: ${kills} kills, ${ops} operations, ${rows.length} mails, ${resent.length} identical resends after a kill`);
 
       // No half-created envelope: each has its documents (blobs present) and recipients, and the
