@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PANEL, formatMessage, type Lang } from '../shared/i18n/verify.js';
-import { verifyPdf, type DigestFn, type SignatureReport, type VerificationReport } from '../shared/verify/index.js';
+import { verifyPdf, type DigestFn, type VerificationReport } from '../shared/verify/index.js';
+import { summaryLines, versionHeading } from '../shared/verify/summary.js';
 
 interface Args {
   json: boolean;
@@ -74,38 +75,13 @@ function t(lang: Lang, key: { ja: string; en: string }, params: Record<string, s
   return formatMessage(key, lang, params);
 }
 
-function signerLabel(s: SignatureReport, lang: Lang): string {
-  if (!s.signer) return t(lang, PANEL.unknownSigner);
-  const name = s.signer.name ?? s.signer.subject;
-  const extra = [s.signer.email ? `<${s.signer.email}>` : '', s.signer.organization ? `(${s.signer.organization})` : ''].filter(Boolean).join(' ');
-  return extra ? `${name} ${extra}` : name;
-}
-
 function panel(file: string, r: VerificationReport, lang: Lang): string {
   const lines: string[] = [file, `  ${t(lang, PANEL.verdict[r.verdict])}`];
   for (const p of r.problems) lines.push(`  ${p.severity === 'error' ? '✗' : '!'} ${p.message[lang]}`);
   for (const s of r.signatures) {
-    const kind = t(lang, s.kind === 'timestamp' ? PANEL.kindTimestamp : PANEL.kindSignature);
-    lines.push('', `  ${t(lang, PANEL.version, { n: s.revision, who: signerLabel(s, lang), kind })}  [${s.field}]`);
-    const valid = s.integrity === 'valid' && s.coverage !== 'nonstandard' && !s.problems.some((p) => p.severity === 'error');
-    lines.push(`    ${t(lang, valid ? PANEL.signatureValid : s.integrity === 'unsupported' ? PANEL.signatureUnsupported : PANEL.signatureInvalid)}`);
+    lines.push('', `  ${versionHeading(s, lang)}  [${s.field}]`);
+    for (const line of summaryLines(s, lang)) lines.push(`    ${line.text}`);
     const m = s.modificationsAfter;
-    if (m.level === 'none') lines.push(`    ${t(lang, PANEL.unchanged)}`);
-    else if (m.level === 'other') lines.push(`    ${t(lang, PANEL.changedDisallowed)}`);
-    else lines.push(`    ${t(lang, PANEL.changedAllowed, { level: t(lang, PANEL.levels[m.level]) })}`);
-    if (s.coverage === 'whole') lines.push(`    ${t(lang, PANEL.coverageWhole)}`);
-    else if (s.coverage === 'revision') lines.push(`    ${t(lang, PANEL.coverageRevision)}`);
-    const source = { timestamp: PANEL.sourceTimestamp, claimed: PANEL.sourceClaimed, given: PANEL.sourceGiven, now: PANEL.sourceNow }[s.trustTime.source];
-    if (s.trust === 'trusted') lines.push(`    ${t(lang, PANEL.trusted, { at: s.trustTime.at, source: t(lang, source) })}`);
-    else if (s.trust === 'untrusted') lines.push(`    ${t(lang, PANEL.untrusted)}`);
-    else lines.push(`    ${t(lang, PANEL.trustUnknown)}`);
-    if (s.timestampTime) {
-      const status = s.timestamp.status === 'valid' ? t(lang, PANEL.valid) : t(lang, PANEL.invalid);
-      lines.push(`    ${t(lang, PANEL.embeddedTimestamp, { time: s.timestampTime, status: s.timestamp.tsa ? `${status}, TSA: ${s.timestamp.tsa}` : status })}`);
-    } else if (s.signingTime) lines.push(`    ${t(lang, PANEL.noTimestamp, { time: s.signingTime })}`);
-    lines.push(`    ${t(lang, s.ltv.enabled ? PANEL.ltvEnabled : PANEL.ltvNotEnabled)}`);
-    if (s.reason) lines.push(`    ${t(lang, PANEL.reason)}: ${s.reason}`);
-    if (s.location) lines.push(`    ${t(lang, PANEL.location)}: ${s.location}`);
     for (const p of s.problems) if (p.severity !== 'info') lines.push(`    ${p.severity === 'error' ? '✗' : '!'} ${p.message[lang]}`);
     for (const c of m.changes.filter((x) => x.level === 'other' || x.level === 'annotations' || x.kind === 'form-fill').slice(0, 20)) {
       const where = [c.page ? `p.${c.page}` : '', c.annotationType ?? '', c.rect ? `[${c.rect.join(' ')}]` : '', c.field ?? '', c.object !== undefined ? `obj ${c.object}` : '', c.detail ?? '']

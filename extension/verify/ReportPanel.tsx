@@ -7,7 +7,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import type { Lang } from '../../shared/i18n/verify';
 import type { Change, SignatureReport, VerificationReport } from '../../shared/verify';
 import type { VerifyTranslate } from './messages';
-import { levelText, summaryLines, verdictText, versionHeading } from './summary';
+import { levelText, summaryLines, verdictText, versionHeading } from '../../shared/verify/summary';
 
 const MAX_CHANGES_SHOWN = 50;
 // pdf.js loads only when someone asks to see a signed version.

@@ -1,9 +1,10 @@
 /**
- * The Adobe-style lines of one signature, as `npm run verify` prints them (server/verify-cli.ts), in
- * the page's language. Plain data in, plain strings out: the panel only lays them out.
+ * The Adobe-style lines of one signature ("Version 1: signed by …", "The signature is valid", …) in
+ * either language, for every renderer of a report: the verify CLI prints them, the verify page lays
+ * them out. Plain data in, plain strings out.
  */
-import { PANEL, formatMessage, type Lang } from '../../shared/i18n/verify';
-import type { SignatureReport } from '../../shared/verify';
+import { PANEL, formatMessage, type Lang } from '../i18n/verify.js';
+import type { SignatureReport } from './report.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'plain';
 export interface SummaryLine {
