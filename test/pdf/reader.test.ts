@@ -5,8 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PdfDict, PdfError, PdfName, PdfRef, PdfStream, PdfString, decodeText, inspectUpload, openPdf, parsePdfDate } from '../../shared/pdf/index.js';
 import { appendRevision, buildPdf, bytesOf, deflateSync, latin1, simplePdf, stream, text } from './helpers/build.js';
+import { CORPUS_DIR } from '../helpers/shared-dir.js';
 
-const corpusDir = process.env.ESIGN_CORPUS_DIR ?? path.resolve('..', 'shared', 'corpus');
+const corpusDir = CORPUS_DIR;
 const samplesDir = path.resolve(corpusDir, '..', 'samples');
 
 function qpdfPages(file: string): number | undefined {

@@ -7,12 +7,24 @@ import { verifyPdf, type VerificationReport } from '../../shared/verify/index.js
 import { buildPdf, simplePdf } from '../pdf/helpers/build.js';
 import { issue, makeCrl, makePki, makeRoot, type Pki } from './helpers/pki.js';
 import { addDss, appendRevision, concat, latin1, signPdf, streamObject, withKeys } from './helpers/signer.js';
+import { SAMPLES_DIR } from '../helpers/shared-dir.js';
 
-const samples = path.resolve(process.env.ESIGN_CORPUS_DIR ?? path.resolve('..', 'shared', 'corpus'), '..', 'samples');
+const samples = SAMPLES_DIR;
 const enc = new TextEncoder();
 
 let pki: Pki;
 let contract: Uint8Array; // a sample contract, signed once (invisible approval, with signature timestamp)
+
+/** The object number of the (first) signature dictionary: the one with a /ByteRange. */
+function signatureObjectNumber(doc: ReturnType<typeof openPdf>): number {
+  return [...doc.xref().keys()].find((num) => {
+    try {
+      return doc.dict(doc.getObject(num))?.has('ByteRange');
+    } catch {
+      return false;
+    }
+  })!;
+}
 
 function codes(r: VerificationReport): string[] {
   return [...r.problems, ...r.signatures.flatMap((s) => s.problems)].map((p) => p.code);
@@ -174,13 +186,7 @@ describe('hand-made attacks', () => {
     const r0 = await check(contract);
     const [, a, b] = r0.signatures[0].byteRange!;
     const doc = openPdf(contract);
-    const sigNum = [...doc.xref().keys()].find((num) => {
-      try {
-        return doc.dict(doc.getObject(num))?.has('ByteRange');
-      } catch {
-        return false;
-      }
-    })!;
+    const sigNum = signatureObjectNumber(doc);
     const sig = doc.dict(doc.getObject(sigNum))!;
     // Forged dictionary written over the zero padding at the end of the hex string, then an xref-only
     // revision points the signature object at it.
@@ -315,13 +321,7 @@ describe('hand-made attacks', () => {
 
   it('a later redefinition of the signature dictionary is flagged, and /Reason stays the signed one', async () => {
     const doc = openPdf(contract);
-    const sigNum = [...doc.xref().keys()].find((num) => {
-      try {
-        return doc.dict(doc.getObject(num))?.has('ByteRange');
-      } catch {
-        return false;
-      }
-    })!;
+    const sigNum = signatureObjectNumber(doc);
     const sig = doc.dict(doc.getObject(sigNum))!;
     const pdf = appendRevision(contract, new Map([[sigNum, withKeys(sig, { Reason: '(approved by the mayor)' })]]));
     const r = await check(pdf);

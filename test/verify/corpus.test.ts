@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyPdf, type VerificationReport } from '../../shared/verify/index.js';
+import { CORPUS_DIR } from '../helpers/shared-dir.js';
 
-const corpusDir = process.env.ESIGN_CORPUS_DIR ?? path.resolve('..', 'shared', 'corpus');
+const corpusDir = CORPUS_DIR;
 
 interface Expectation {
   file: string;
