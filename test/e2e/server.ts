@@ -3,7 +3,6 @@
  * free port, mail written to DATA_DIR/outbox as .eml files, the demo organisation's API key.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import PostalMime from 'postal-mime';
@@ -34,16 +33,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/net.js';
 
 export async function startTestServer(port: number): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'esign-e2e-data-'));

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
@@ -8,6 +7,7 @@ import { createApiKey, createOrganization, createUser } from '../../server/auth/
 import type { ServiceOverrides } from '../../server/services.js';
 import { startSmtpSink } from './smtp.js';
 import { samplePath } from './shared-dir.js';
+import { freePort } from './net.js';
 
 export { SAMPLES_DIR as SAMPLES } from './shared-dir.js';
 export const sample = (name: string) => readFileSync(samplePath(name));
@@ -70,11 +70,4 @@ export const api = (t: TestServer) => ({
     fetch(`${t.url}${p}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...headers } }),
 });
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
