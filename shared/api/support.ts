@@ -39,7 +39,18 @@ export const SupportApiCall = z.strictObject({
   status: z.number().int().min(0).max(599),
   errorCode: shortText(80).optional(),
   ms: z.number().nonnegative().max(600_000),
+  /**
+   * The JSON answer, redacted by the recorder (extension/support/recorder.ts): secrets dropped, content
+   * blanked to `{redacted}`, `{ "_pdf": bytes }` for a PDF. The console replays the panel from these.
+   */
+  response: z
+    .json()
+    .refine((v) => JSON.stringify(v).length <= 4096, 'a recorded response is at most 4096 characters')
+    .optional(),
 });
+
+export type SupportEvent = z.infer<typeof SupportEvent>;
+export type SupportApiCall = z.infer<typeof SupportApiCall>;
 
 const SupportBundleShape = z.strictObject({
   extensionVersion: shortText(40),
