@@ -1,5 +1,9 @@
 /** Every string the extension shows, Japanese first. `{name}` placeholders are filled by `t()`. */
-export const ja = {
+import * as consoleStrings from './messages-console';
+import * as supportStrings from './messages-support';
+import * as webStrings from './messages-web';
+
+const core = {
   'banner.label': '電子契約の署名依頼',
   'banner.loading': '依頼内容を確認しています…',
   'banner.from': '{organization} {sender} 様より',
@@ -113,9 +117,11 @@ export const ja = {
   'download.message': '「{name}」のダウンロードが完了しました。クリックすると検証画面を開きます（検証はこのコンピューター上で行います）。',
 } as const;
 
+export const ja = { ...core, ...consoleStrings.ja, ...supportStrings.ja, ...webStrings.ja };
+
 export type MessageKey = keyof typeof ja;
 
-export const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof core, string> = {
   'banner.label': 'E-contract signing request',
   'banner.loading': 'Checking the request…',
   'banner.from': 'From {sender}, {organization}',
@@ -228,3 +234,5 @@ export const en: Record<MessageKey, string> = {
   'download.title': 'Verify the signatures of the downloaded PDF?',
   'download.message': '“{name}” has finished downloading. Click to open the verifier (it runs on this computer).',
 };
+
+export const en: Record<MessageKey, string> = { ...coreEn, ...consoleStrings.en, ...supportStrings.en, ...webStrings.en };
