@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { validateContentMessage } from '../background/messages';
-import { openPanel, type PanelLinkMessage } from '../background/panel';
+import { adapterForOrigin, openPanel, type PanelLinkMessage } from '../background/panel';
 import { fetchPublicInfo, type PublicInfoResult } from '../background/public-info';
 import { watchPdfDownloads, type DownloadsApi, type NotificationsApi } from '../background/downloads';
 import { fetchServerRoot, isServerRootRequest } from '../background/server-root';
@@ -53,7 +53,7 @@ export default defineBackground(() => {
       return false;
     }
     if (valid.message.type === 'esign:open-panel') {
-      const opened = openPanel(browser.sidePanel, valid.sender.tabId, valid.link);
+      const opened = openPanel(browser.sidePanel, valid.sender.tabId, valid.link, adapterForOrigin(valid.sender.origin));
       // A panel that was already open for this tab switches to the new link.
       const retarget: PanelLinkMessage = { type: 'esign:panel-link', tabId: valid.sender.tabId, link: valid.link };
       void browser.runtime.sendMessage(retarget).catch(() => undefined);

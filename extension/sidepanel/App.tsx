@@ -1,147 +1,137 @@
+/**
+ * The panel's controller: loads the link, calls the recipient API, holds the screen and records what
+ * happens for the support bundle. ./PanelView.tsx draws the screens; ./host.tsx says where it runs.
+ */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { browser } from 'wxt/browser';
 import type { PublicInfo } from '../../shared/api/recipient';
-import { judgeLink } from '../links/trust';
-import { useI18n } from '../i18n/react';
-import { originPattern, trustsOrigin } from '../trust/servers';
-import { parseSigningLink, recipientApi, type RecipientApi } from './api';
-import { Documents } from './Documents';
-import { screenForError, screenForInfo, type Screen } from './flow';
+import { useI18n } from '../i18n/context';
+import { CopySupportInfo } from '../support/CopySupportInfo';
+import { recordingFetch } from '../support/recorder';
+import { parseSigningLink, recipientApi, RecipientApiError, type RecipientApi } from './api';
+import { screenEvent, screenForError, screenForInfo, type Screen } from './flow';
+import { usePanelHost } from './host';
+import { PanelView } from './PanelView';
 import { warmPdfWorker } from './pdf';
-import { retargetPath, tabFromLocation } from './retarget';
-import { AccessCode, Concluded, Header, SignedDocuments, StateScreen } from './screens';
 
 /** The signing link this panel is for: `sidepanel.html?link={encoded signing URL}` (DESIGN.md §3). */
 export function linkFromLocation(search: string): string | null {
   return new URLSearchParams(search).get('link');
 }
 
-/** Exactly `{origin}/s/{token}` on a trusted origin we hold the host permission for. */
-async function isTrusted(link: string): Promise<boolean> {
-  const origin = parseSigningLink(link)?.origin;
-  if (!origin) return false;
-  const verdict = judgeLink({ href: link }, [origin]);
-  if (verdict.kind !== 'signing' || verdict.link !== link || !(await trustsOrigin(origin))) return false;
-  return browser.permissions.contains({ origins: [originPattern(origin)] });
+/** SHA-256 hex of the link token: the support bundle names the link by it, never by the token. */
+async function linkHash(token: string): Promise<string | null> {
+  // crypto.subtle exists only in secure contexts (https, localhost, the extension).
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function errorCode(e: unknown): string {
+  return e instanceof RecipientApiError ? e.code : 'error';
 }
 
 export function App({ link }: { link: string | null }) {
-  const { t, language } = useI18n();
+  const { language } = useI18n();
+  const host = usePanelHost();
+  const { recorder } = host;
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  // The support bundle goes only to a server the host trusts.
+  const [server, setServer] = useState<string | null>(null);
   const signing = useMemo(() => (link ? parseSigningLink(link) : null), [link]);
   const languageRef = useRef(language);
   languageRef.current = language;
-  const api: RecipientApi | null = useMemo(() => (signing ? recipientApi(signing, { language: () => languageRef.current }) : null), [signing]);
+  const api: RecipientApi | null = useMemo(
+    () => (signing ? recipientApi(signing, { language: () => languageRef.current, fetch: recordingFetch(recorder) }) : null),
+    [signing, recorder],
+  );
+
+  const show = useCallback(
+    (next: Screen) => {
+      recorder.event('panel.screen', screenEvent(next));
+      setScreen(next);
+    },
+    [recorder],
+  );
+
+  useEffect(() => {
+    recorder.event('panel.open', { host: host.kind, link: signing ? 'signing' : link ? 'malformed' : 'none', language: languageRef.current });
+    recorder.setContext({ adapter: host.adapter ?? 'none', detection: host.adapter ? { result: 'sign', reasons: [] } : null });
+    if (!signing) return;
+    let cancelled = false;
+    void linkHash(signing.token).then((hash) => !cancelled && hash && recorder.setContext({ linkHash: hash }));
+    return () => {
+      cancelled = true;
+    };
+  }, [recorder, host, signing, link]);
 
   const load = useCallback(async () => {
-    if (!link || !signing || !api) return setScreen({ name: 'no-link' });
-    setScreen({ name: 'loading' });
-    if (!(await isTrusted(link))) return setScreen({ name: 'untrusted', link });
+    if (!link || !signing || !api) return show({ name: 'no-link' });
+    show({ name: 'loading' });
+    if (!(await host.trusts(link))) return show({ name: 'untrusted', link });
+    setServer(signing.origin);
     try {
-      setScreen(screenForInfo(await api.publicInfo()));
+      show(screenForInfo(await api.publicInfo()));
     } catch (e) {
-      setScreen(screenForError(e) ?? { name: 'unreachable' });
+      show(screenForError(e) ?? { name: 'unreachable' });
     }
-  }, [link, signing, api]);
+  }, [link, signing, api, host, show]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
   useEffect(() => {
-    if (screen.name === 'access-code') warmPdfWorker();
-  }, [screen.name]);
+    if (screen.name !== 'access-code') return;
+    try {
+      warmPdfWorker(host.pdfAssets);
+    } catch {
+      // Only a head start: the documents screen says so if pdf.js cannot run.
+    }
+  }, [screen.name, host]);
 
-  useEffect(() => {
-    const tabId = tabFromLocation(location.search);
-    const onMessage = (message: unknown, sender: { id?: string; tab?: unknown }) => {
-      const path = retargetPath(message, sender, { extensionId: browser.runtime.id, tabId, current: link });
-      if (path) location.replace(`/${path}`);
-    };
-    browser.runtime.onMessage.addListener(onMessage);
-    return () => browser.runtime.onMessage.removeListener(onMessage);
-  }, [link]);
+  useEffect(() => host.followRetarget?.(link), [host, link]);
 
-  const fail = useCallback((e: unknown, info: PublicInfo) => {
-    const next = screenForError(e, info);
-    if (next) setScreen(next);
-    return next !== null;
-  }, []);
+  const fail = useCallback(
+    (e: unknown, info: PublicInfo) => {
+      const next = screenForError(e, info);
+      if (next) show(next);
+      return next !== null;
+    },
+    [show],
+  );
 
   const submitCode = async (info: PublicInfo, code: string) => {
     if (!api) return;
+    const started = performance.now();
     try {
       const session = await api.openSession(code);
       const documents = await api.documents(session);
-      setScreen({ name: 'documents', info, session, documents });
+      recorder.event('code.submit', { ok: true }, performance.now() - started);
+      recorder.setContext({ envelopeId: documents.envelopeId, recipientId: documents.recipientId });
+      show({ name: 'documents', info, session, documents });
     } catch (e) {
-      if (!fail(e, info)) setScreen({ name: 'access-code', info, problem: { kind: 'error', message: String((e as Error).message ?? e) } });
+      recorder.event('code.submit', { ok: false, errorCode: errorCode(e) }, performance.now() - started);
+      if (!fail(e, info)) show({ name: 'access-code', info, problem: { kind: 'error', message: String((e as Error).message ?? e) } });
     }
   };
 
   return (
     <main className="panel" aria-busy={screen.name === 'loading'}>
-      <h1 className="brand">{t('panel.title')}</h1>
-      {screen.name === 'loading' && <p data-testid="loading">{t('panel.loading')}</p>}
-      {screen.name === 'no-link' && <p data-testid="no-link">{t('panel.noLink')}</p>}
-      {screen.name === 'untrusted' && (
-        <p role="alert" className="error" data-testid="untrusted-link">
-          {t('panel.untrusted')} ({new URL(screen.link, 'invalid:/').host})
-        </p>
-      )}
-      {screen.name === 'unreachable' && (
-        <div role="alert" className="error" data-testid="unreachable">
-          <p>{t('panel.unreachable')}</p>
-          <button type="button" onClick={() => void load()}>
-            {t('panel.retry')}
-          </button>
-        </div>
-      )}
-      {screen.name === 'access-code' && (
-        <>
-          <Header info={screen.info} />
-          <AccessCode problem={screen.problem} onSubmit={(code) => submitCode(screen.info, code)} />
-        </>
-      )}
-      {screen.name === 'state' && (
-        <>
-          {screen.info && <Header info={screen.info} />}
-          <StateScreen state={screen.state} />
-          {screen.state === 'concluded' && <Concluded />}
-        </>
-      )}
-      {screen.name === 'documents' && api && (
-        <>
-          <Header info={screen.info} compact />
-          <Documents
-            api={api}
-            info={screen.info}
-            session={screen.session}
-            documents={screen.documents}
-            onCompleted={(result) => setScreen({ name: 'done', info: screen.info, result, session: screen.session, documents: screen.documents })}
-            onRejected={() => setScreen({ name: 'rejected', info: screen.info })}
-            onError={(e) => fail(e, screen.info)}
-          />
-        </>
-      )}
-      {screen.name === 'done' && (
-        <section data-testid="done" role="status">
-          <h2>{t('panel.done')}</h2>
-          {screen.result.next ? (
-            <p data-testid="next-signer">{t('panel.next', { name: screen.result.next.name })}</p>
-          ) : (
-            <>
-              <p>{t('panel.concluded')}</p>
-              {api && <SignedDocuments api={api} session={screen.session} documents={screen.documents} />}
-            </>
-          )}
-        </section>
-      )}
-      {screen.name === 'rejected' && (
-        <section data-testid="rejected-done" role="status">
-          <h2>{t('panel.rejected')}</h2>
-        </section>
-      )}
+      <PanelView
+        screen={screen}
+        api={api}
+        onSubmitCode={submitCode}
+        onRetry={() => {
+          recorder.event('panel.retry');
+          void load();
+        }}
+        onCompleted={(from, result) => show({ name: 'done', info: from.info, result, session: from.session, documents: from.documents })}
+        onRejected={(from) => show({ name: 'rejected', info: from.info })}
+        onError={fail}
+      />
+      <footer className="panel-footer">
+        <CopySupportInfo recorder={recorder} server={server} page="sidepanel" />
+      </footer>
     </main>
   );
 }

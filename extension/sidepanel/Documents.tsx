@@ -4,10 +4,12 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { CompleteResponse, DocumentsResponse, PublicInfo, RecipientField } from '../../shared/api/recipient';
-import { useI18n } from '../i18n/react';
+import { useI18n } from '../i18n/context';
 import { RecipientApiError, type RecipientApi } from './api';
 import { completionPayload, initialValues, isFilled, missingRequired, requiredFields, type FieldValues } from './fields';
+import { usePanelHost } from './host';
 import { PdfView } from './PdfView';
+import { saveFile } from './save-file';
 
 interface Props {
   api: RecipientApi;
@@ -18,12 +20,15 @@ interface Props {
   onRejected(): void;
   /** Returns true when the error moved the panel to another screen. */
   onError(e: unknown): boolean;
+  /** A replay: every input and button disabled; only the PDFs are fetched. */
+  readOnly?: boolean;
 }
 
 type Dialog = null | 'complete' | 'reject';
 
-export function Documents({ api, info, session, documents, onCompleted, onRejected, onError }: Props) {
+export function Documents({ api, info, session, documents, onCompleted, onRejected, onError, readOnly = false }: Props) {
   const { t } = useI18n();
+  const { recorder } = usePanelHost();
   const docs = documents.documents;
   const [active, setActive] = useState(0);
   const [pages, setPages] = useState<Record<string, number>>({});
@@ -54,11 +59,16 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
 
   const jumpTo = (field: RecipientField) => {
     const index = docs.findIndex((d) => d.id === field.documentId);
-    if (index >= 0) setActive(index);
+    if (index >= 0) showDocument(index);
     setPages((p) => ({ ...p, [field.documentId]: field.page }));
     setHighlight(field);
     // The input is rendered once its document's tab is active.
     requestAnimationFrame(() => document.getElementById(`field-${field.id}`)?.focus());
+  };
+
+  const showDocument = (index: number) => {
+    if (index !== active) recorder.event('document.tab', { index, of: docs.length });
+    setActive(index);
   };
 
   const onTabKey = (e: KeyboardEvent, index: number) => {
@@ -66,21 +76,16 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
     const target = e.key === 'Home' ? 0 : e.key === 'End' ? docs.length - 1 : (index + delta + docs.length) % docs.length;
     if (delta || e.key === 'Home' || e.key === 'End') {
       e.preventDefault();
-      setActive(target);
+      showDocument(target);
       tabRefs.current[target]?.focus();
     }
   };
 
   // Fetched again with ?download=1 so that the server's audit log records the download.
   const download = async () => {
+    recorder.event('download.unsigned', { index: active });
     try {
-      const b = await api.pdf(session, doc.id, true);
-      const url = URL.createObjectURL(new Blob([b], { type: 'application/pdf' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = doc.name.toLowerCase().endsWith('.pdf') ? doc.name : `${doc.name}.pdf`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(doc.name, await api.pdf(session, doc.id, true));
     } catch (e) {
       if (!onError(e)) setProblem(t('panel.error', { message: (e as Error).message }));
     }
@@ -93,6 +98,7 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
 
   const askComplete = () => {
     const missing = missingRequired(docs, values);
+    recorder.event('complete.ask', { required: required.length, missing: missing.length });
     if (missing.length) {
       setProblem(t('panel.missing', { fields: missing.map((f) => f.label).join('、') }));
       jumpTo(missing[0]);
@@ -104,9 +110,13 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
 
   const complete = async () => {
     setBusy(true);
+    const started = performance.now();
     try {
-      onCompleted(await api.complete(session, completionPayload(docs, values)));
+      const result = await api.complete(session, completionPayload(docs, values));
+      recorder.event('complete.confirm', { ok: true }, performance.now() - started);
+      onCompleted(result);
     } catch (e) {
+      recorder.event('complete.confirm', { ok: false, errorCode: e instanceof RecipientApiError ? e.code : 'error' }, performance.now() - started);
       setDialog(null);
       if (e instanceof RecipientApiError && e.code === 'missing-required-fields') {
         const labels = docs.flatMap((d) => d.fields).filter((f) => e.missingFields?.includes(f.id));
@@ -121,10 +131,13 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
   const reject = async () => {
     if (!reason.trim()) return setProblem(t('panel.reasonRequired'));
     setBusy(true);
+    const started = performance.now();
     try {
       await api.reject(session, reason.trim());
+      recorder.event('reject.confirm', { ok: true }, performance.now() - started);
       onRejected();
     } catch (e) {
+      recorder.event('reject.confirm', { ok: false, errorCode: e instanceof RecipientApiError ? e.code : 'error' }, performance.now() - started);
       if (!onError(e)) setProblem(t('panel.error', { message: (e as Error).message }));
     } finally {
       setBusy(false);
@@ -153,7 +166,8 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
             aria-controls="doc-panel"
             tabIndex={i === active ? 0 : -1}
             data-testid="doc-tab"
-            onClick={() => setActive(i)}
+            disabled={readOnly}
+            onClick={() => showDocument(i)}
             onKeyDown={(e) => onTabKey(e, i)}
           >
             {d.name}
@@ -168,7 +182,7 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
         <ul>
           {required.map((f) => (
             <li key={f.id}>
-              <button type="button" data-testid="required-item" data-done={isFilled(f, values[f.id])} onClick={() => jumpTo(f)}>
+              <button type="button" data-testid="required-item" data-done={isFilled(f, values[f.id])} disabled={readOnly} onClick={() => jumpTo(f)}>
                 {isFilled(f, values[f.id]) ? '✓' : '○'} {f.label}
                 {docs.length > 1 && ` — ${docs.find((d) => d.id === f.documentId)?.name ?? ''}`}
               </button>
@@ -185,11 +199,12 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
             page={pages[doc.id] ?? 1}
             onPageChange={(p) => setPages((m) => ({ ...m, [doc.id]: p }))}
             highlight={highlight && highlight.documentId === doc.id ? { page: highlight.page, rect: highlight.rect } : null}
+            readOnly={readOnly}
           />
         ) : (
           <p>{t('panel.loading')}</p>
         )}
-        <button type="button" className="secondary" data-testid="download-pdf" onClick={() => void download()} disabled={!doc}>
+        <button type="button" className="secondary" data-testid="download-pdf" onClick={() => void download()} disabled={readOnly || !doc}>
           {t('panel.download')}
         </button>
 
@@ -209,6 +224,7 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
                 type={f.type === 'checkbox' ? 'checkbox' : f.type === 'date' ? 'date' : 'text'}
                 required={f.required}
                 aria-required={f.required}
+                disabled={readOnly}
                 {...(f.type === 'checkbox'
                   ? { checked: values[f.id] === 'true', onChange: (e) => setValues((v) => ({ ...v, [f.id]: String(e.target.checked) })) }
                   : { value: values[f.id] ?? '', maxLength: 1000, onChange: (e) => setValues((v) => ({ ...v, [f.id]: e.target.value })) })}
@@ -227,10 +243,20 @@ export function Documents({ api, info, session, documents, onCompleted, onReject
 
       {dialog === null && (
         <div className="actions">
-          <button type="button" className="primary" data-testid="complete" onClick={askComplete}>
+          <button type="button" className="primary" data-testid="complete" disabled={readOnly} onClick={askComplete}>
             {t('panel.complete')}
           </button>
-          <button type="button" className="danger" data-testid="reject" onClick={() => (setProblem(null), setDialog('reject'))}>
+          <button
+            type="button"
+            className="danger"
+            data-testid="reject"
+            disabled={readOnly}
+            onClick={() => {
+              recorder.event('reject.open');
+              setProblem(null);
+              setDialog('reject');
+            }}
+          >
             {t('panel.reject')}
           </button>
         </div>

@@ -6,7 +6,8 @@ import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { TextLayer } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'react';
 import type { FieldRect } from '../../shared/api/recipient';
-import { useI18n } from '../i18n/react';
+import { useI18n } from '../i18n/context';
+import { usePanelHost } from './host';
 import { openPdf } from './pdf';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
@@ -16,10 +17,13 @@ export interface PdfViewProps {
   page: number;
   onPageChange(page: number): void;
   highlight: { page: number; rect: FieldRect } | null;
+  /** A replay: the page and zoom buttons are disabled too. */
+  readOnly?: boolean;
 }
 
-export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) {
+export function PdfView({ bytes, page, onPageChange, highlight, readOnly = false }: PdfViewProps) {
   const { t } = useI18n();
+  const { pdfAssets, recorder } = usePanelHost();
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [zoom, setZoom] = useState(2); // index into ZOOMS: 100% of the panel width
@@ -32,16 +36,31 @@ export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) 
     let cancelled = false;
     setDoc(null);
     setError(null);
-    const task = openPdf(bytes);
+    const started = performance.now();
+    let task: ReturnType<typeof openPdf>;
+    try {
+      task = openPdf(bytes, pdfAssets);
+    } catch (e) {
+      // No worker to be had (a browser without module workers): say so instead of failing the panel.
+      recorder.event('pdf.open', { ok: false });
+      setError(String(e));
+      return;
+    }
     task.promise.then(
-      (d) => !cancelled && setDoc(d),
-      (e: unknown) => !cancelled && setError(String(e)),
+      (d) => {
+        recorder.event('pdf.open', { ok: true, pages: d.numPages, bytes: bytes.byteLength }, performance.now() - started);
+        if (!cancelled) setDoc(d);
+      },
+      (e: unknown) => {
+        recorder.event('pdf.open', { ok: false, error: e instanceof Error ? e.name : 'error' }, performance.now() - started);
+        if (!cancelled) setError(String(e));
+      },
     );
     return () => {
       cancelled = true;
       void task.destroy();
     };
-  }, [bytes]);
+  }, [bytes, pdfAssets, recorder]);
 
   const pages = doc?.numPages ?? 0;
   const current = Math.min(Math.max(1, page), Math.max(1, pages));
@@ -51,6 +70,7 @@ export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) 
     let cancelled = false;
     let task: RenderTask | null = null;
     let textLayer: TextLayer | null = null;
+    const started = performance.now();
     void (async () => {
       const p = await doc.getPage(current);
       if (cancelled) return;
@@ -72,6 +92,7 @@ export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) 
       textLayer = new TextLayer({ textContentSource: p.streamTextContent(), container, viewport });
       const text = textLayer.render().then(() => !cancelled && textRef.current?.setAttribute('data-text-page', String(current)));
       await task.promise;
+      recorder.event('pdf.render', { page: current, pages: doc.numPages }, performance.now() - started);
       if (!cancelled) canvas.setAttribute('data-rendered-page', String(current));
       await text;
     })().catch((e: unknown) => {
@@ -83,7 +104,7 @@ export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) 
       textLayer?.cancel();
       canvasRef.current?.removeAttribute('data-rendered-page');
     };
-  }, [doc, current, zoom]);
+  }, [doc, current, zoom, recorder]);
 
   let mark: { left: number; top: number; width: number; height: number } | null = null;
   if (highlight && box && highlight.page === current) {
@@ -96,21 +117,21 @@ export function PdfView({ bytes, page, onPageChange, highlight }: PdfViewProps) 
   return (
     <div className="pdf">
       <div className="pdf-toolbar" role="toolbar" aria-label="PDF">
-        <button type="button" onClick={() => onPageChange(current - 1)} disabled={current <= 1} aria-label={t('panel.prevPage')} data-testid="page-prev">
+        <button type="button" onClick={() => onPageChange(current - 1)} disabled={readOnly || current <= 1} aria-label={t('panel.prevPage')} data-testid="page-prev">
           ‹
         </button>
         <span data-testid="page-indicator" aria-live="polite">
           {pages ? t('panel.page', { page: current, pages }) : t('panel.loading')}
         </span>
-        <button type="button" onClick={() => onPageChange(current + 1)} disabled={current >= pages} aria-label={t('panel.nextPage')} data-testid="page-next">
+        <button type="button" onClick={() => onPageChange(current + 1)} disabled={readOnly || current >= pages} aria-label={t('panel.nextPage')} data-testid="page-next">
           ›
         </button>
         <span className="spacer" />
-        <button type="button" onClick={() => setZoom((z) => Math.max(0, z - 1))} disabled={zoom === 0} aria-label={t('panel.zoomOut')} data-testid="zoom-out">
+        <button type="button" onClick={() => setZoom((z) => Math.max(0, z - 1))} disabled={readOnly || zoom === 0} aria-label={t('panel.zoomOut')} data-testid="zoom-out">
           −
         </button>
         <span aria-live="polite">{Math.round(ZOOMS[zoom] * 100)}%</span>
-        <button type="button" onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))} disabled={zoom === ZOOMS.length - 1} aria-label={t('panel.zoomIn')} data-testid="zoom-in">
+        <button type="button" onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))} disabled={readOnly || zoom === ZOOMS.length - 1} aria-label={t('panel.zoomIn')} data-testid="zoom-in">
           +
         </button>
       </div>

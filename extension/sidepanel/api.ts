@@ -14,6 +14,7 @@ import {
   type DocumentsResponse as Documents,
   type PublicInfo as Info,
 } from '../../shared/api/recipient';
+import './no-eval';
 import type { z } from 'zod';
 
 /** A failed call: an API error code, or `unreachable` / `bad-response` when there is no usable answer. */

@@ -1,5 +1,6 @@
 /** Where the panel stands, and how API errors map onto its screens. */
 import type { CompleteResponse, DocumentsResponse, LinkState, PublicInfo } from '../../shared/api/recipient';
+import type { Detail } from '../support/recorder';
 import { RecipientApiError } from './api';
 
 export type CodeProblem =
@@ -18,6 +19,8 @@ export type Screen =
   | { name: 'documents'; info: PublicInfo; session: string; documents: DocumentsResponse }
   | { name: 'done'; info: PublicInfo; result: CompleteResponse; session: string; documents: DocumentsResponse }
   | { name: 'rejected'; info: PublicInfo };
+
+export type DocumentsScreen = Extract<Screen, { name: 'documents' }>;
 
 /** The screen an error leads to, or null when the current screen should show it inline. */
 export function screenForError(e: unknown, info?: PublicInfo): Screen | null {
@@ -54,4 +57,20 @@ export function screenForError(e: unknown, info?: PublicInfo): Screen | null {
 
 export function screenForInfo(info: PublicInfo): Screen {
   return info.state === 'ready' ? { name: 'access-code', info } : { name: 'state', state: info.state, info };
+}
+
+/**
+ * What a `panel.screen` event records about a screen: enough for the console to replay it from the
+ * recorded API answers, nothing the recipient typed and no link.
+ */
+export function screenEvent(screen: Screen): Detail {
+  const detail: Detail = { name: screen.name };
+  if (screen.name === 'state') detail.state = screen.state;
+  if (screen.name === 'access-code' && screen.problem) {
+    detail.problem = screen.problem.kind;
+    if (screen.problem.kind === 'wrong-code' && screen.problem.attemptsLeft !== undefined) detail.attemptsLeft = screen.problem.attemptsLeft;
+  }
+  if (screen.name === 'documents') detail.documents = screen.documents.documents.length;
+  if (screen.name === 'done') detail.concluded = screen.result.concluded;
+  return detail;
 }

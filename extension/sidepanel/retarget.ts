@@ -2,7 +2,7 @@
  * A panel already open for a tab follows the banner clicked next in that tab: the background tells
  * it the new link, and it reloads on it. Only this extension's background may say so.
  */
-import type { PanelLinkMessage } from '../background/panel';
+import type { PanelLinkMessage, WebmailAdapter } from '../background/panel';
 import { panelPath } from '../background/panel';
 
 export function tabFromLocation(search: string): number | null {
@@ -10,15 +10,21 @@ export function tabFromLocation(search: string): number | null {
   return raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
 }
 
+/** `&adapter=` of the panel's URL: the webmail whose banner opened it. */
+export function adapterFromLocation(search: string): WebmailAdapter | undefined {
+  const raw = new URLSearchParams(search).get('adapter');
+  return raw === 'gmail' || raw === 'outlook' ? raw : undefined;
+}
+
 /** Where the panel of `tabId`, showing `current`, should go on `message`; null to stay. */
 export function retargetPath(
   message: unknown,
   sender: { id?: string; tab?: unknown; url?: string },
-  ctx: { extensionId: string; tabId: number | null; current: string | null },
+  ctx: { extensionId: string; tabId: number | null; current: string | null; adapter?: WebmailAdapter },
 ): string | null {
   if (sender.id !== ctx.extensionId || sender.tab !== undefined || ctx.tabId === null) return null;
   if (typeof message !== 'object' || message === null) return null;
   const m = message as Partial<PanelLinkMessage>;
   if (m.type !== 'esign:panel-link' || m.tabId !== ctx.tabId || typeof m.link !== 'string' || m.link === ctx.current) return null;
-  return panelPath(m.link, ctx.tabId);
+  return panelPath(m.link, ctx.tabId, ctx.adapter);
 }

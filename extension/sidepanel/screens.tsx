@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { browser } from 'wxt/browser';
 import type { DocumentsResponse, LinkState, PublicInfo } from '../../shared/api/recipient';
-import { useI18n } from '../i18n/react';
-import { stashForVerification, verifierUrl } from '../verify/handoff';
+import { useI18n } from '../i18n/context';
 import type { RecipientApi } from './api';
 import type { CodeProblem } from './flow';
+import { usePanelHost } from './host';
+import { saveFile } from './save-file';
 
 export function Header({ info, compact = false }: { info: PublicInfo; compact?: boolean }) {
   const { t, language } = useI18n();
@@ -32,7 +32,7 @@ export function Header({ info, compact = false }: { info: PublicInfo; compact?: 
   );
 }
 
-export function AccessCode({ problem, onSubmit }: { problem?: CodeProblem; onSubmit(code: string): Promise<void> }) {
+export function AccessCode({ problem, onSubmit, readOnly = false }: { problem?: CodeProblem; onSubmit(code: string): Promise<void>; readOnly?: boolean }) {
   const { t } = useI18n();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -43,7 +43,7 @@ export function AccessCode({ problem, onSubmit }: { problem?: CodeProblem; onSub
   }, [problem]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!code.trim() || busy) return;
+    if (!code.trim() || busy || readOnly) return;
     setBusy(true);
     try {
       await onSubmit(code.trim());
@@ -76,11 +76,12 @@ export function AccessCode({ problem, onSubmit }: { problem?: CodeProblem; onSub
         inputMode="numeric"
         autoComplete="off"
         maxLength={200}
+        disabled={readOnly}
         value={code}
         onChange={(e) => setCode(e.target.value)}
         aria-invalid={problem?.kind === 'wrong-code'}
       />
-      <button type="submit" data-testid="access-code-submit" disabled={busy || !code.trim()}>
+      <button type="submit" data-testid="access-code-submit" disabled={readOnly || busy || !code.trim()}>
         {t('panel.accessCodeSubmit')}
       </button>
     </form>
@@ -97,10 +98,21 @@ export function StateScreen({ state }: { state: Exclude<LinkState, 'ready'> }) {
 }
 
 /** The envelope is concluded and the link no longer opens: the verifier checks PDFs the user has. */
-export function Concluded() {
+export function Concluded({ readOnly = false }: { readOnly?: boolean }) {
   const { t } = useI18n();
+  const host = usePanelHost();
+  if (!host.openVerifier) return null;
+  const open = host.openVerifier;
   return (
-    <button type="button" data-testid="open-verifier" onClick={() => void browser.tabs.create({ url: verifierUrl() })}>
+    <button
+      type="button"
+      data-testid="open-verifier"
+      disabled={readOnly}
+      onClick={() => {
+        host.recorder.event('verifier.open', { files: 0 });
+        void open();
+      }}
+    >
       {t('panel.verify')}
     </button>
   );
@@ -108,39 +120,39 @@ export function Concluded() {
 
 /**
  * This completion concluded the envelope: while the session lasts, the signed PDFs can be downloaded,
- * or handed to the local verifier.
+ * or handed to the local verifier (extension only).
  */
-export function SignedDocuments({ api, session, documents }: { api: RecipientApi; session: string; documents: DocumentsResponse }) {
+export function SignedDocuments({ api, session, documents, readOnly = false }: { api: RecipientApi; session: string; documents: DocumentsResponse; readOnly?: boolean }) {
   const { t } = useI18n();
+  const host = usePanelHost();
   const [problem, setProblem] = useState<string | null>(null);
   const fetchAll = () => Promise.all(documents.documents.map(async (d) => ({ name: d.name, bytes: await api.pdf(session, d.id, true) })));
   const download = async () => {
+    host.recorder.event('download.signed', { files: documents.documents.length });
     try {
-      for (const f of await fetchAll()) {
-        const url = URL.createObjectURL(new Blob([f.bytes], { type: 'application/pdf' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = f.name;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      }
+      for (const f of await fetchAll()) saveFile(f.name, f.bytes);
     } catch (e) {
       setProblem(t('panel.error', { message: (e as Error).message }));
     }
   };
+  const openVerifier = host.openVerifier;
   const verify = async () => {
+    if (!openVerifier) return;
+    host.recorder.event('verifier.open', { files: documents.documents.length });
     try {
-      await browser.tabs.create({ url: verifierUrl(await stashForVerification(await fetchAll())) });
+      await openVerifier(await fetchAll());
     } catch (e) {
       setProblem(t('panel.error', { message: (e as Error).message }));
     }
   };
   return (
     <div className="actions">
-      <button type="button" className="primary" data-testid="open-verifier" onClick={() => void verify()}>
-        {t('panel.verify')}
-      </button>
-      <button type="button" data-testid="download-signed" onClick={() => void download()}>
+      {openVerifier && (
+        <button type="button" className="primary" data-testid="open-verifier" disabled={readOnly} onClick={() => void verify()}>
+          {t('panel.verify')}
+        </button>
+      )}
+      <button type="button" className={openVerifier ? undefined : 'primary'} data-testid="download-signed" disabled={readOnly} onClick={() => void download()}>
         {t('panel.downloadSigned')}
       </button>
       {problem && (

@@ -1,7 +1,7 @@
 /**
- * Plain HTML pages behind the links in mail: `/s/{token}` (the signing link; the web signing screens
- * come with the help-desk issue, until then it says how to sign) and `/d/{token}` (download of the
- * signed PDFs, valid 14 days, then a clear "expired, contact the sender" page). GET only reads.
+ * HTML pages behind the links in mail: `/s/{token}` (the signing link: the side panel's screens built
+ * for a plain browser, server/web/, for recipients without the extension) and `/d/{token}` (download
+ * of the signed PDFs, valid 14 days, then a clear "expired, contact the sender" page). GET only reads.
  */
 import type { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
@@ -14,6 +14,9 @@ import { documentsOf } from '../envelopes/load.js';
 import { publicInfo } from '../envelopes/recipient-access.js';
 import { ApiFailure } from '../errors.js';
 import { callerOf, langOf } from '../http/api.js';
+import { webAssetRoutes } from '../web/assets.js';
+import { webBundle } from '../web/bundle.js';
+import { invalidLinkPage, signingPage, unavailablePage } from '../web/page.js';
 
 function page(lang: string, title: string, body: string, status = 200) {
   return new Response(
@@ -24,16 +27,24 @@ function page(lang: string, title: string, body: string, status = 200) {
 }
 
 export function pageRoutes(app: Hono, s: Services) {
-  app.get('/s/:token', (c) => {
-    const ja = langOf(c) === 'ja';
+  webAssetRoutes(app);
+
+  // Records the open (browser or mail scanner: scanners fetch only this page). The page's own call to
+  // GET /api/sign/{token} right after comes from the same address and browser, and recordOpened counts
+  // one open per client and link within ten minutes, so one visit is one open.
+  app.get('/s/:token', async (c) => {
+    let title: string;
     try {
-      const info = publicInfo(s, c.req.param('token'), callerOf(c));
-      return page(ja ? 'ja' : 'en', info.title, ja
-        ? `<h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.senderOrganization)} ${escapeHtml(info.senderName)} 様からの署名依頼です（${escapeHtml(info.recipientName)} 様宛）。</p><p>Chrome・Edge の拡張機能「電子契約 署名アシスタント」を入れると、Gmail・Outlook のメール画面から文書を確認し、署名または却下できます。</p><p class="note">ブラウザだけで署名する画面は準備中です。</p>`
-        : `<h1>${escapeHtml(info.title)}</h1><p>A signing request from ${escapeHtml(info.senderOrganization)} ${escapeHtml(info.senderName)} for ${escapeHtml(info.recipientName)}.</p><p>Install the "E-contract signing assistant" extension for Chrome or Edge to review and sign from Gmail or Outlook on the web.</p><p class="note">Signing in a plain browser window is coming.</p>`);
+      title = publicInfo(s, c.req.param('token'), callerOf(c)).title;
     } catch (err) {
-      if (err instanceof ApiFailure) return page(ja ? 'ja' : 'en', ja ? '無効なリンク' : 'Invalid link', ja ? '<h1>このリンクは無効です</h1><p>最新のメールのリンクを開くか、送信者にお問い合わせください。</p>' : '<h1>This link is not valid</h1><p>Open the link in the latest email, or contact the sender.</p>', 404);
+      if (err instanceof ApiFailure) return invalidLinkPage();
       throw err;
+    }
+    try {
+      return signingPage(await webBundle(), langOf(c) === 'ja' ? 'ja' : 'en', title);
+    } catch (err) {
+      console.error('the web signing page could not be built:', err);
+      return unavailablePage();
     }
   });
 
