@@ -8,7 +8,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { browser } from 'wxt/browser';
 import type { VerificationReport } from '../../shared/verify';
 import { useI18n } from '../i18n/react';
+import { CopySupportInfo } from '../support/CopySupportInfo';
+import { SupportRecorder } from '../support/recorder';
 import { trustAnchors, type TrustAnchor } from '../trust/anchors';
+import { loadTrustList, trustedOrigins } from '../trust/servers';
 import { takeForVerification } from './handoff';
 import { verifyTranslator } from './messages';
 import type { VerifyRequest, WorkerReply } from './protocol';
@@ -52,6 +55,13 @@ export function VerifyPage({ search }: { search: string }) {
   const worker = useRef<Worker | null>(null);
   const nextId = useRef(1);
   const anchorsRef = useRef<Promise<TrustAnchor[]> | null>(null);
+  // For 「問い合わせ用情報をコピー」: size, page count, verdict and timing per file; never names or bytes.
+  const recorder = useMemo(() => new SupportRecorder(), []);
+  const started = useRef(new Map<number, { bytes: number; at: number }>());
+  const [supportServer, setSupportServer] = useState<string | null>(null);
+  useEffect(() => {
+    void loadTrustList().then((list) => setSupportServer(trustedOrigins(list)[0] ?? null));
+  }, []);
 
   const loadAnchors = useCallback(() => (anchorsRef.current ??= trustAnchors.getValue()), []);
 
@@ -68,6 +78,19 @@ export function VerifyPage({ search }: { search: string }) {
     const w = new VerifyWorker();
     w.onmessage = (e: MessageEvent<WorkerReply>) => {
       const m = e.data;
+      // Recorded here, not in the state updater below (React may run an updater twice).
+      const file = started.current.get(m.id);
+      if (m.type !== 'progress' && file) {
+        started.current.delete(m.id);
+        const ms = performance.now() - file.at;
+        if (m.type === 'failed') recorder.event('verify.failed', { bytes: file.bytes }, ms);
+        else
+          recorder.event(
+            'verify.done',
+            { bytes: file.bytes, pages: m.report.pageCount, verdict: m.report.verdict, signatures: m.report.signatures.length, revisions: m.report.revisions, readMs: Math.round(m.timings.readMs), verifyMs: Math.round(m.timings.verifyMs) },
+            ms,
+          );
+      }
       setEntries((list) =>
         list.map((x) => {
           if (x.id !== m.id) return x;
@@ -79,7 +102,7 @@ export function VerifyPage({ search }: { search: string }) {
     };
     worker.current = w;
     return w;
-  }, []);
+  }, [recorder]);
 
   useEffect(() => () => worker.current?.terminate(), []);
 
@@ -91,11 +114,15 @@ export function VerifyPage({ search }: { search: string }) {
       const added: Entry[] = files.map((f) => ({ id: nextId.current++, name: f.name, file: f.file, started: performance.now(), phase: 'queued', done: 0, total: f.file.size }));
       setEntries((list) => [...added, ...list]);
       for (const e of added) {
+        started.current.set(e.id, { bytes: e.file.size, at: e.started });
+        recorder.event('verify.start', { bytes: e.file.size });
+      }
+      for (const e of added) {
         const req: VerifyRequest = { id: e.id, file: e.file, anchors: anchorDer };
         w.postMessage(req);
       }
     },
-    [getWorker, loadAnchors],
+    [getWorker, loadAnchors, recorder],
   );
 
   useEffect(() => {
@@ -190,6 +217,7 @@ export function VerifyPage({ search }: { search: string }) {
           {t('openOptions')}
         </button>
       </p>
+      <CopySupportInfo recorder={recorder} server={supportServer} page="verify" />
       {entries.map((e) =>
         e.phase === 'done' && e.report ? (
           <ReportPanel

@@ -35,7 +35,10 @@ export type AuditAction =
   | 'field.filled'
   | 'recipient.completed'
   | 'recipient.rejected'
-  | 'signing.applied';
+  | 'signing.applied'
+  // The help desk made a test copy of this envelope / this envelope is one (server/helpdesk/sandbox.ts).
+  | 'helpdesk.sandbox-copied'
+  | 'helpdesk.sandbox-of';
 
 export interface AuditInput {
   envelopeId: string;

@@ -23,6 +23,8 @@ export async function createEnvelope(
   input: EnvelopeInput,
   files: UploadedFile[],
   lang: Lang,
+  /** A help-desk sandbox copy addresses every recipient to the operator (server/helpdesk/sandbox.ts). */
+  options: { sameAddressAllowed?: boolean } = {},
 ): Promise<{ envelopeId: string }> {
   const { config } = s;
   if (files.length === 0) throw fail('validation-failed', 400, { detail: lang === 'ja' ? 'PDF を1つ以上添付してください' : 'attach at least one PDF' });
@@ -42,7 +44,7 @@ export async function createEnvelope(
   const checked = files.map((f) => ({ ...f, ...checkUpload(f, lang, config.maxPages) }));
 
   input.recipients.forEach((r, i) => {
-    if (input.recipients.findIndex((o) => o.email === r.email && o.role === r.role) !== i) {
+    if (!options.sameAddressAllowed && input.recipients.findIndex((o) => o.email === r.email && o.role === r.role) !== i) {
       throw fail('validation-failed', 400, { detail: lang === 'ja' ? `宛先 ${r.email} が重複しています` : `recipient ${r.email} is listed twice` });
     }
   });

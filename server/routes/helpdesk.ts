@@ -15,11 +15,12 @@ import type { Actor } from '../auth/actor.js';
 import { cancelEnvelope, extendExpiry, resendLink, unlockRecipient } from '../envelopes/manage.js';
 import { envelopeFor } from '../envelopes/load.js';
 import { CancelRequest, ExtendRequest } from '../../shared/api/sender.js';
-import { Diagnosis, HelpdeskLookup, HelpdeskLookupQuery, HelpdeskTimeline, SupportBundle, SupportBundleResponse, secretPaths } from '../../shared/api/support.js';
+import { Diagnosis, HelpdeskLookup, HelpdeskLookupQuery, HelpdeskTimeline, SandboxCopyResponse, SupportBundle, SupportBundleResponse, secretPaths } from '../../shared/api/support.js';
 import { SUPPORT_BUNDLE_MAX_BYTES, storeSupportBundle } from '../helpdesk/support-bundles.js';
 import { helpdeskLookup } from '../helpdesk/lookup.js';
 import { envelopeTimeline } from '../helpdesk/timeline.js';
 import { diagnoseEnvelope } from '../helpdesk/diagnose.js';
+import { sandboxCopy } from '../helpdesk/sandbox.js';
 
 function operator(c: Context, s: Services): Actor {
   const a = authenticate(s.db, c.req.header('authorization'));
@@ -82,4 +83,7 @@ export function helpdeskRoutes(app: Hono, api: ApiRegistry, s: Services) {
     cancelEnvelope(s, a, c.req.param('id'), (await jsonBody(c, CancelRequest)).reason);
     return answer(c, a);
   });
+
+  api.add({ method: 'post', path: '/api/helpdesk/envelopes/{id}/sandbox', summary: 'Help desk: a test copy of the envelope (same documents count and page sizes, fields, recipient order and roles) addressed to the operator and sent at once; its fresh access codes are in this answer only', tag: 'helpdesk', auth: 'sender', response: SandboxCopyResponse, errors: [401, 403, 404] });
+  app.post('/api/helpdesk/envelopes/:id/sandbox', async (c) => c.json(await sandboxCopy(s, operator(c, s), c.req.param('id'), langOf(c)), 201));
 }

@@ -235,3 +235,19 @@ export const HelpdeskTimeline = z.object({
   diagnosis: Diagnosis,
 });
 export type HelpdeskTimeline = z.infer<typeof HelpdeskTimeline>;
+
+/** `POST /api/helpdesk/envelopes/{id}/sandbox`: the test copy, with its access codes shown this once. */
+export const SandboxCopyResponse = z.object({
+  envelopeId: z.string(),
+  title: z.string(),
+  recipients: z.array(
+    z.object({
+      position: z.number().int(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(['signer', 'cc']),
+      accessCode: z.string().nullable(),
+    }),
+  ),
+});
+export type SandboxCopyResponse = z.infer<typeof SandboxCopyResponse>;

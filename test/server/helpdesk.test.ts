@@ -136,6 +136,7 @@ describe('help-desk look-up', () => {
       '/api/helpdesk/envelopes/{id}/recipients/{recipientId}/extend',
       '/api/helpdesk/envelopes/{id}/recipients/{recipientId}/resend',
       '/api/helpdesk/envelopes/{id}/recipients/{recipientId}/unlock',
+      '/api/helpdesk/envelopes/{id}/sandbox',
       '/api/helpdesk/envelopes/{id}/timeline',
       '/api/helpdesk/lookup',
       '/api/support/bundles',
