@@ -88,3 +88,45 @@ export function consoleApi(origin: string, token: string | null, language: () =>
       }),
   };
 }
+
+export interface Credentials {
+  email: string;
+  password: string;
+  /** Six digits from the authenticator app, when the account has TOTP (the server answers `totp-required`). */
+  totp?: string;
+}
+
+/** `POST /api/auth/login` → a session on `origin`. Errors as ConsoleApiError (`bad-credentials`, `totp-required`…). */
+export async function signIn(origin: string, credentials: Credentials, language: () => string, doFetch?: typeof fetch): Promise<ConsoleSession> {
+  const body = { email: credentials.email.trim(), password: credentials.password, ...(credentials.totp ? { totp: credentials.totp.trim() } : {}) };
+  const { token, user } = await consoleApi(origin, null, language, doFetch).post<{ token: string; user: ConsoleUser }>('/api/auth/login', body);
+  return { origin, token, user };
+}
+
+/** The client for a session; a call answered 401 (the session ended on the server) calls `onExpired`. */
+export function sessionApi(session: ConsoleSession, language: () => string, onExpired: () => void, doFetch?: typeof fetch): ConsoleApi {
+  const api = consoleApi(session.origin, session.token, language, doFetch);
+  const watch = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((e: unknown) => {
+      if (e instanceof ConsoleApiError && e.status === 401) onExpired();
+      throw e;
+    });
+  return {
+    get: <T,>(path: string) => watch(api.get<T>(path)),
+    post: <T,>(path: string, body?: unknown) => watch(api.post<T>(path, body)),
+    delete: <T,>(path: string) => watch(api.delete<T>(path)),
+    bytes: (path) => watch(api.bytes(path)),
+    upload: <T,>(path: string, form: FormData, onProgress?: (sent: number, total: number) => void) => watch(api.upload<T>(path, form, onProgress)),
+  };
+}
+
+/**
+ * Closing or reloading the page ends the session on the server too (the token is gone from memory
+ * anyway): a keepalive request outlives the page. Returns the remover.
+ */
+export function signOutOnClose(session: ConsoleSession, target: Pick<Window, 'addEventListener' | 'removeEventListener'> = window, doFetch: typeof fetch = (i, init) => fetch(i, init)): () => void {
+  const onHide = () =>
+    void doFetch(`${session.origin}/api/auth/logout`, { method: 'POST', keepalive: true, credentials: 'omit', headers: { Authorization: `Bearer ${session.token}` } }).catch(() => undefined);
+  target.addEventListener('pagehide', onHide);
+  return () => target.removeEventListener('pagehide', onHide);
+}

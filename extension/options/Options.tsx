@@ -1,5 +1,6 @@
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
+import { extensionUrl } from '../extension-url';
 import { useI18n } from '../i18n/react';
 import { languageSetting, type LanguageSetting } from '../i18n';
 import { addTrustAnchor, base64, certificatesFrom, fingerprint, removeServerAnchors, removeTrustAnchor, trustAnchors, type TrustAnchor } from '../trust/anchors';
@@ -93,6 +94,11 @@ export function Options() {
   return (
     <main className="options">
       <h1>{t('options.title')}</h1>
+      <p>
+        <a href={extensionUrl('/console.html')} target="_blank" rel="noreferrer" data-testid="open-console">
+          {t('console.open')}
+        </a>
+      </p>
 
       <section aria-labelledby="servers-heading">
         <h2 id="servers-heading">{t('options.servers')}</h2>
