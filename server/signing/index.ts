@@ -23,7 +23,8 @@
 import { Pkcs11Key, type Pkcs11Options } from './keys/pkcs11-key.js';
 import { PadesSigningService } from './pades-service.js';
 import { EmbeddedPki, type Identity } from './pki/embedded-pki.js';
-import { externalIdentity, fetchCrls, type ExternalPem, type ExternalPkcs12 } from './pki/external.js';
+import { externalIdentity, type ExternalPem, type ExternalPkcs12 } from './pki/external.js';
+import { fetchRevocationData } from './pki/revocation.js';
 import { OcspResponder } from './pki/ocsp.js';
 import { timestampTokenCertificates } from './pki/timestamp-certificates.js';
 import { validationDataFor } from './pki/validation-data.js';
@@ -86,19 +87,23 @@ export async function createSigningService(opts: SigningOptions): Promise<Signin
     timestampAllowance: opts.tsaUrl ? 10 * 1024 : 6 * 1024,
     validationData: async (doc) => {
       // Our chains (the embedded signer unless an external one signs, the embedded TSA unless
-      // TSA_URL), plus any outside chain with the CRLs its certificates name.
-      const ours = [...(opts.external ? [] : [pki.signer]), ...(opts.tsaUrl ? [] : [pki.tsa])];
-      const own = await validationDataFor(pki, ours);
+      // TSA_URL), produced offline; plus any outside chain with an OCSP response (AIA) or else the
+      // CRL (CRL DP) for each of its certificates, fetched now: unreachable → SigningUnavailableError.
       const outside = [
         ...(opts.external ? signer.chain : []),
         ...(opts.tsaUrl ? timestampTokenCertificates(doc).map((der) => new x509.X509Certificate(bufferSource(der))) : []),
       ].filter((c, i, all) => all.findIndex((d) => d.equal(c)) === i);
-      if (!outside.length) return own;
+      // An "outside" certificate our own CA issued (TSA_URL pointing at this PKI's /tsa) is answered offline.
       const foreign = outside.filter((c) => !pki.issuerOf(c));
+      const issuedByUs = outside.filter((c) => pki.issuerOf(c));
+      const ours = [...(opts.external ? [] : [pki.signer]), ...(opts.tsaUrl ? [] : [pki.tsa]), ...(issuedByUs.length ? [{ chain: issuedByUs }] : [])];
+      const own = await validationDataFor(pki, ours);
+      if (!outside.length) return own;
+      const fetched = await fetchRevocationData(foreign);
       return {
-        certs: [...own.certs, ...outside.map((c) => new Uint8Array(c.rawData))],
-        crls: [...own.crls, ...(await fetchCrls(foreign))],
-        ocsps: own.ocsps,
+        certs: [...own.certs, ...outside.map((c) => new Uint8Array(c.rawData)), ...fetched.certs],
+        crls: [...own.crls, ...fetched.crls],
+        ocsps: [...own.ocsps, ...fetched.ocsps],
       };
     },
   });

@@ -1,6 +1,7 @@
 /** Test helper: every check by tools we did not write, for one signed PDF and its revisions. */
 import { expect } from 'vitest';
-import { openPdf } from '../../shared/pdf/index.js';
+import { createHash } from 'node:crypto';
+import { PdfDict, PdfString, openPdf } from '../../shared/pdf/index.js';
 import { findSignatures, signatureTimestamp, withOnlySignatureField } from './signatures.js';
 import { nssDbTrusting, run, runAsync, tempDir, writeTemp } from './tools.js';
 import type { PkiServer } from './pki-server.js';
@@ -90,6 +91,28 @@ export async function checkSignedPdf(env: CheckEnv, pdf: Uint8Array, expect_: { 
     const data = writeTemp(env.work, `${tag}-${s.field}.bin`, s.signedBytes);
     const t = run('openssl', ['ts', '-verify', '-in', tok, '-token_in', '-data', data, '-CAfile', env.rootFile, '-untrusted', env.caFile]);
     expect(t.stdout + t.stderr, `openssl ts -verify ${s.field}`).toContain('Verification: OK');
+  }
+  // After a conclusion: a VRI entry per approval (key = uppercase hex SHA-1 of its /Contents value
+  // bytes) naming certificates, CRLs and OCSP responses of the DSS, as PAdES-LTV readers look them up.
+  if (expect_.docTimestamps > 0) {
+    const doc = openPdf(pdf);
+    const dss = doc.dict(doc.catalog().get('DSS'));
+    const vri = dss ? doc.dict(dss.get('VRI')) : undefined;
+    expect(vri, '/DSS /VRI').toBeInstanceOf(PdfDict);
+    const inDss = (k: string) => new Set(((doc.resolve(dss!.get(k)) as { num: number }[]) ?? []).map((r) => r.num));
+    for (const s of approvals) {
+      const f = doc.fields().find((x) => x.name === s.field)!;
+      const contents = doc.dict(f.dict.get('V'))!.get('Contents') as PdfString;
+      const key = createHash('sha1').update(contents.bytes).digest('hex').toUpperCase();
+      const entry = doc.dict(vri!.get(key));
+      expect(entry, `VRI entry of ${s.field}`).toBeInstanceOf(PdfDict);
+      for (const [k, store] of [['Cert', 'Certs'], ['CRL', 'CRLs'], ['OCSP', 'OCSPs']] as const) {
+        const refs = doc.resolve(entry!.get(k)) as { num: number }[];
+        expect(refs?.length, `${s.field} VRI /${k}`).toBeGreaterThan(0);
+        const known = inDss(store);
+        for (const r of refs) expect(known.has(r.num), `${s.field} VRI /${k} names a /DSS /${store} stream`).toBe(true);
+      }
+    }
   }
   return sigs;
 }

@@ -138,15 +138,20 @@ describe('timestamp authority choice', () => {
     const approved = await ext.service.approve({ pdf: readFileSync(samplePath('ukesho.pdf')), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
     const pdf = await ext.service.conclude({ pdf: approved, documentId: 'd' });
     const [sig] = findSignatures(pdf);
-    // The outside TSA's chain is in the DSS, with the CRL its certificate names (fetched over HTTP).
+    // The outside TSA's chain is in the DSS with its revocation data fetched over HTTP: an OCSP
+    // response for the TSA certificate (its AIA), the root's CRL for the CA (CRL DP only).
     const doc = openPdf(pdf);
     const dss = doc.dict(doc.catalog().get('DSS'))!;
     const der = (k: string) => (doc.resolve(dss.get(k)) as PdfRef[]).map((r) => Buffer.from((doc.resolve(r) as PdfStream).decode()));
     const tsaCert = Buffer.from(srv.signing.pki.tsa.chain[0].rawData);
     expect(der('Certs').some((c) => c.equals(tsaCert))).toBe(true);
-    const outsideCrl = Buffer.from(await srv.signing.crl('signing-ca'));
-    expect(der('CRLs').some((c) => c.equals(outsideCrl))).toBe(true);
-    expect(der('CRLs')).toHaveLength(4); // this signer's root and CA CRLs, and the outside TSA's two
+    const outsideRootCrl = Buffer.from(await srv.signing.crl('root'));
+    expect(der('CRLs').some((c) => c.equals(outsideRootCrl))).toBe(true);
+    expect(der('CRLs')).toHaveLength(3); // this signer's root and CA CRLs, and the outside root's
+    const caFile = writeTemp(env.work, 'outside-ca.pem', srv.signing.pki.signingCa.cert.toString('pem'));
+    const tsaFile = writeTemp(env.work, 'outside-tsa.pem', srv.signing.pki.tsa.chain[0].toString('pem'));
+    const statuses = der('OCSPs').map((o) => run('openssl', ['ocsp', '-respin', writeTemp(env.work, 'o.der', o), '-issuer', caFile, '-cert', tsaFile, '-CAfile', env.rootFile, '-verify_other', caFile]));
+    expect(statuses.filter((r) => /outside-tsa\.pem: good/.test(r.stdout) && (r.stdout + r.stderr).includes('Response verify OK')), JSON.stringify(statuses)).toHaveLength(1);
     const data = writeTemp(env.work, 'ext.sig', sig.der);
     const dump = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', data]).stdout;
     expect(dump).toContain('id-smime-aa-timeStampToken');

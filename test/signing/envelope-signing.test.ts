@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PdfDict, PdfStream, openPdf } from '../../shared/pdf/index.js';
+import { PdfDict, PdfRef, PdfStream, PdfString, openPdf } from '../../shared/pdf/index.js';
 import type { PlacedField, SigningService } from '../../server/signing/service.js';
 import { checkEnvFor, checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { findSignatures } from './signatures.js';
 import { nssDbTrusting, requireTool, run, runAsync, tempDir, writeTemp } from './tools.js';
 import { SAMPLES_DIR } from '../helpers/shared-dir.js';
+import { verifyPdf } from '../../shared/verify/index.js';
 
 const SAMPLES = SAMPLES_DIR;
 const sample = (name: string) => new Uint8Array(readFileSync(`${SAMPLES}/${name}`));
@@ -69,6 +70,42 @@ describe('an envelope signed by independent tools’ standards', () => {
     });
   }
 
+  // Our own verifier (shared/verify) over the same kind of outputs, trusting only the exported root:
+  // "valid" for every file we produce. What it reports for each signature is printed, and shown in
+  // full when an expectation fails.
+  for (const n of [1, 2, 3]) {
+    it(`${n}-recipient envelope: our verifier says valid: every signature intact, trusted, with LTV, only the envelope's own changes after each`, async () => {
+      const final = await runEnvelope(n, sample(n === 1 ? 'ukesho.pdf' : 'gyomu-itaku.pdf'));
+      const report = await verifyPdf(final, { trustAnchors: [new Uint8Array(srv.signing.pki.root.cert.rawData)] });
+      const seen = report.signatures.map((s) => ({
+        field: s.field,
+        kind: s.kind,
+        integrity: s.integrity,
+        trust: s.trust,
+        ltv: s.ltv,
+        modificationsAfter: { level: s.modificationsAfter.level, kinds: [...new Set(s.modificationsAfter.changes.map((c) => c.kind))] },
+        problems: s.problems.map((p) => `${p.severity}:${p.code}`),
+      }));
+      expect(report.signatures.map((s) => s.kind)).toEqual([...Array(n).fill('signature'), 'timestamp']);
+      for (const s of report.signatures) {
+        expect(s.integrity, s.field).toBe('valid');
+        expect(s.trust, s.field).toBe('trusted');
+        expect(s.ltv, s.field).toEqual({ enabled: true, missing: [] });
+      }
+      const said = `our verifier reports: ${JSON.stringify({ verdict: report.verdict, problems: report.problems.map((p) => p.code), signatures: seen })}`;
+      console.info(`${n} recipient(s): ${said}`);
+      // What every file we produce must show: nothing wrong, and after each signature only what the
+      // envelope adds (later approvals with their recipients' form values, the DSS, the timestamp).
+      expect(report.problems, said).toEqual([]);
+      for (const s of seen) {
+        expect(s.problems.filter((p) => !p.startsWith('info:')), said).toEqual([]);
+        expect(['none', 'lta', 'form'], said).toContain(s.modificationsAfter.level);
+        for (const k of s.modificationsAfter.kinds) expect(['signature-added', 'form-fill', 'dss', 'timestamp-added'], said).toContain(k);
+      }
+      expect(report.verdict, said).toBe('valid');
+    });
+  }
+
   it('writes the reason, location, name and time into each approval signature', async () => {
     // pdfsig checks the certificate at /M: a time after the PKI was made.
     const t = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -114,6 +151,18 @@ describe('an envelope signed by independent tools’ standards', () => {
     const dssRevision = doc.revisions.find((rv) => rv.end > approval.end && rv.end < stamp.end);
     expect(dssRevision, 'a DSS revision between the approval and the document timestamp').toBeDefined();
     expect(doc.atRevision(dssRevision!.index).catalog().has('DSS')).toBe(true);
+    // VRI: the approval's entry, keyed by the uppercase hex SHA-1 of its /Contents value bytes, names
+    // its signer's and TSA's chains, both CRLs and both OCSP responses, with the time they were taken.
+    const contents = (doc.dict(doc.fields().find((f) => f.name === approval.field)!.dict.get('V'))!.get('Contents') as { bytes: Uint8Array }).bytes;
+    const key = createHash('sha1').update(contents).digest('hex').toUpperCase();
+    const entry = doc.dict(doc.dict(dss.get('VRI'))!.get(key))!;
+    expect(entry, `/VRI /${key}`).toBeInstanceOf(PdfDict);
+    const named = (k: string) => (doc.resolve(entry.get(k)) as PdfRef[]).map((r) => Buffer.from((doc.resolve(r) as PdfStream).decode()));
+    const pki = srv.signing.pki;
+    for (const c of [pki.signer.chain[0], pki.tsa.chain[0], pki.signingCa.cert, pki.root.cert]) expect(named('Cert').some((d) => d.equals(Buffer.from(c.rawData))), c.subject).toBe(true);
+    expect(named('CRL')).toHaveLength(2);
+    expect(named('OCSP')).toHaveLength(2);
+    expect((doc.resolve(entry.get('TU')) as PdfString).text()).toMatch(/^D:\d{14}Z$/);
     const ext = doc.dict(doc.dict(doc.catalog().get('Extensions'))!.get('ESIC'))!;
     expect(doc.resolve(ext.get('ExtensionLevel'))).toBe(5);
   });

@@ -59,6 +59,14 @@ describe('embedded PKI', () => {
     expect(bc.pathLength).toBe(0);
   });
 
+  it('names the service URL in the subjectAltName of the document signer and TSA, not in the CAs', () => {
+    for (const c of [pki.signer.chain[0], pki.tsa.chain[0]]) {
+      const san = c.getExtension(x509.SubjectAlternativeNameExtension);
+      expect(san?.names.items.map((n) => [n.type, n.value]), c.subject).toEqual([['url', 'http://localhost:8787']]);
+    }
+    for (const c of [pki.root.cert, pki.signingCa.cert]) expect(c.getExtension(x509.SubjectAlternativeNameExtension), c.subject).toBeNull();
+  });
+
   it('issues CRLs that openssl verifies against their CA', async () => {
     requireTool('openssl');
     for (const [name, ca] of [['root', rootFile], ['signing-ca', caFile]] as const) {

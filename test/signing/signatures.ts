@@ -63,11 +63,13 @@ export function signatureTimestamp(cms: Uint8Array): { token: Uint8Array; signat
 }
 
 /**
- * poppler 22.12's pdfsig reads NSS's last error code even after a successful certificate verification
- * (fixed upstream), so a certificate check of one signature can be polluted by NSS lookups made for the
- * signatures checked before it in the same run. To have pdfsig judge each signature's certificate on its
- * own, this appends (after the signed bytes, so the signature itself is untouched) a revision whose
- * AcroForm lists only that field.
+ * pdfsig (poppler 22.12 with NSS) reports "Unknown issue with Certificate or corrupted data" for the
+ * second and later signatures of one file that carry the same certificates: under gdb, NSS's
+ * CERT_PKIXVerifyCert fails there with SEC_ERROR_REUSED_ISSUER_AND_SERIAL from CERT_NewTempCertificate
+ * (the certificate is already known from the earlier signature's CMS), whatever the certificate's
+ * extensions (with and without subjectAltName alike). To have pdfsig judge each signature's
+ * certificate on its own, this appends (after the signed bytes, so the signature itself is untouched)
+ * a revision whose AcroForm lists only that field.
  */
 export function withOnlySignatureField(pdf: Uint8Array, field: string): Uint8Array {
   const doc = openPdf(pdf);

@@ -87,6 +87,13 @@ describe('files already signed by others', () => {
       expect(text, 'the ID stamp and the filled date on page 1').toContain(id);
       expect(text).toContain('令和8年11月21日');
       expect(Buffer.from(final.subarray(0, original.length)).equals(Buffer.from(original))).toBe(true);
+      // Another producer's VRI entries stay as they were, beside ours.
+      const vriKeys = (d: ReturnType<typeof openPdf>) => {
+        const dss = d.dict(d.catalog().get('DSS'));
+        return dss ? (d.dict(dss.get('VRI'))?.keys() ?? []) : [];
+      };
+      const theirs = vriKeys(openPdf(original));
+      expect(vriKeys(openPdf(final))).toEqual(expect.arrayContaining(theirs));
       const after = pdfsigBlocks((await runAsync('pdfsig', ['-nssdir', env.nss, writeTemp(env.work, 'after.pdf', final)])).stdout);
       for (const [i, b] of before.entries()) {
         const validation = (s: string) => /Signature Validation: (.*)/.exec(s)?.[1];

@@ -91,7 +91,7 @@ export class EmbeddedPki {
       return { cert: r.cert, key: r.key };
     };
 
-    const root = await withKey('root', (k) => createRoot(k, `CN=${org} Root CA, O=${org}`, base));
+    const root = await withKey('root', (k) => createRoot(k, `CN=${org} Root CA, O=${org}`));
     const signingCa = await withKey('signing-ca', (k) =>
       issue(root, 'signing-ca', k.spki, `CN=${org} Signing CA, O=${org}`, { crl: urls.rootCrl, service: base }, 15),
     );

@@ -1,13 +1,14 @@
 /**
  * An externally issued document-signing certificate (PEM chain + PEM private key, or a PKCS#12 file)
- * instead of the embedded one. Its revocation data for the DSS is fetched from the CRL distribution points named in
- * the certificates; when one cannot be fetched the conclusion fails (and is retried) rather than
- * producing an incomplete B-LT.
+ * instead of the embedded one. Its revocation data for the DSS (OCSP through the AIA, else the CRL
+ * distribution point) is fetched at conclusion (pki/revocation.ts); when it cannot be had the
+ * conclusion fails and is retried rather than producing an incomplete B-LT. A chain whose certificates
+ * name neither is refused when the service starts: no long-term-valid file could ever be made with it.
  */
 import { execFileSync } from 'node:child_process';
-import { SigningUnavailableError } from '../service.js';
 import { FileKey } from '../keys/file-key.js';
 import type { Identity } from './embedded-pki.js';
+import { withoutRevocationPointers } from './revocation.js';
 import { x509 } from './x509.js';
 
 export interface ExternalPem {
@@ -58,27 +59,11 @@ export function externalIdentity(ext: ExternalPem | ExternalPkcs12): Identity {
   const key = FileKey.fromPkcs8(ext.keyPem);
   const certSpki = Buffer.from(chain[0].publicKey.rawData);
   if (!certSpki.equals(Buffer.from(key.spki))) throw new Error('external signing certificate does not match the private key');
+  const blind = withoutRevocationPointers(chain);
+  if (blind.length) {
+    throw new Error(
+      `external signing certificate chain: "${blind[0].subject}" names no OCSP responder (AIA) or CRL distribution point, so its revocation status cannot be embedded for long-term validation`,
+    );
+  }
   return { key, chain };
-}
-
-/** CRLs named by the certificates' CRL distribution points (HTTP only). */
-export async function fetchCrls(certs: x509.X509Certificate[], timeoutMs = 15_000): Promise<Uint8Array[]> {
-  const urls = new Set<string>();
-  for (const c of certs) {
-    const dp = c.getExtension(x509.CRLDistributionPointsExtension);
-    for (const p of dp?.distributionPoints ?? []) {
-      for (const n of p.distributionPoint?.fullName ?? []) if (n.uniformResourceIdentifier?.startsWith('http')) urls.add(n.uniformResourceIdentifier);
-    }
-  }
-  const out: Uint8Array[] = [];
-  for (const url of urls) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      out.push(new Uint8Array(await res.arrayBuffer()));
-    } catch (cause) {
-      throw new SigningUnavailableError(`CRL ${url} could not be fetched for the DSS`, { cause });
-    }
-  }
-  return out;
 }

@@ -35,15 +35,18 @@ export interface PkiUrls {
   crl: string;
   /** OCSP responder for certificates issued by the signing CA. */
   ocsp?: string;
-  /** The service's URL, named in every certificate's subjectAltName. */
+  /** The service's URL, named in the subjectAltName of the document signer and TSA certificates. */
   service: string;
 }
 
 /**
- * subjectAltName (URI of the service) in every certificate, CAs included: NSS looks the extension up
- * for each certificate of the chain, and poppler 22.12 (pdfsig) reads NSS's last error code even after
- * a successful verification, so a "not found" there turns every signature after the first in a file
- * into "Unknown issue with Certificate".
+ * subjectAltName: the service's URL (uniformResourceIdentifier), in the end-entity certificates that
+ * act for the service (document signer, TSA), so relying parties see which witness service signed.
+ * It does not change pdfsig's (poppler 22.12) "Unknown issue with Certificate" for the second and
+ * later signatures of a file, with or without it: NSS's CERT_PKIXVerifyCert genuinely fails there
+ * with SEC_ERROR_REUSED_ISSUER_AND_SERIAL when a certificate already seen in an earlier signature's
+ * CMS comes again (seen under gdb: CERT_NewTempCertificate inside the verification), so the tests
+ * judge each signature's certificate with pdfsig one signature at a time.
  */
 function serviceName(url: string): x509.SubjectAlternativeNameExtension {
   return new x509.SubjectAlternativeNameExtension([{ type: 'url', value: url }]);
@@ -53,7 +56,7 @@ async function publicKeyOf(spki: Uint8Array): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('spki', bufferSource(spki), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']);
 }
 
-export async function createRoot(key: FileKey, name: string, serviceUrl: string): Promise<x509.X509Certificate> {
+export async function createRoot(key: FileKey, name: string): Promise<x509.X509Certificate> {
   const publicKey = await publicKeyOf(key.spki);
   const now = Date.now();
   return x509.X509CertificateGenerator.create({
@@ -69,7 +72,6 @@ export async function createRoot(key: FileKey, name: string, serviceUrl: string)
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      serviceName(serviceUrl),
     ],
   });
 }
@@ -90,8 +92,8 @@ export async function issue(
   const ext: x509.Extension[] = [
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(issuer.cert.publicKey),
-    serviceName(urls.service),
   ];
+  if (role === 'signer' || role === 'tsa') ext.push(serviceName(urls.service));
   const KU = x509.KeyUsageFlags;
   switch (role) {
     case 'signing-ca':

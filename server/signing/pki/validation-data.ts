@@ -7,7 +7,7 @@ import type { EmbeddedPki, Identity } from './embedded-pki.js';
 import { OcspResponder } from './ocsp.js';
 import type { x509 } from './x509.js';
 
-export async function validationDataFor(pki: EmbeddedPki, identities: Identity[], now = new Date()): Promise<ValidationData> {
+export async function validationDataFor(pki: EmbeddedPki, identities: Pick<Identity, 'chain'>[], now = new Date()): Promise<ValidationData> {
   const certs = new Map<string, x509.X509Certificate>();
   for (const id of [...identities, pki.ocspResponder]) for (const c of id.chain) certs.set(c.serialNumber + c.issuer, c);
   const crls = new Set<'root' | 'signing-ca'>();
