@@ -75,7 +75,9 @@ export async function prepareDocument(input: PrepareInput): Promise<Uint8Array> 
   for (const f of input.fields) {
     const page = pages[f.page - 1];
     if (!page) throw new Error(`field "${f.name}" is on page ${f.page}, the document has ${pages.length}`);
-    const at = { x: f.rect.x, y: f.rect.y, width: f.rect.width, height: f.rect.height, borderWidth: 0 };
+    // FieldRect counts from the crop box's bottom-left corner (shared/api/recipient.ts); the widget's /Rect is in user space.
+    const crop = page.getCropBox();
+    const at = { x: crop.x + f.rect.x, y: crop.y + f.rect.y, width: f.rect.width, height: f.rect.height, borderWidth: 0 };
     const field = f.type === 'checkbox' ? form.createCheckBox(f.name) : form.createTextField(f.name);
     if (f.type === 'checkbox') form.getCheckBox(f.name).addToPage(page, at);
     else form.getTextField(f.name).addToPage(page, { ...at, font });

@@ -1,3 +1,4 @@
+import '../../sidepanel/no-eval'; // first: before any module defines a zod schema
 import { createRoot } from 'react-dom/client';
 import { ConsoleApp } from '../../console/ConsoleApp';
 import { I18nProvider } from '../../i18n/react';

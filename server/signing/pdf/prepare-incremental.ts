@@ -25,7 +25,7 @@ function addSendTimeObjects(rev: Revision, input: PrepareInput) {
   const font = helvetica(up);
   const first = pageAt(doc, 0);
   const box = doc.inherited(first.dict, 'CropBox') ?? doc.inherited(first.dict, 'MediaBox');
-  const [x0, y0] = Array.isArray(box) && typeof box[0] === 'number' && typeof box[1] === 'number' ? [box[0], box[1]] : [0, 0];
+  const [x0, y0] = boxOrigin(box);
   const id = input.certificateId.toLowerCase();
   const w = id.length * ID_SIZE * 0.56;
   const h = ID_SIZE + 2;
@@ -44,7 +44,11 @@ function addSendTimeObjects(rev: Revision, input: PrepareInput) {
 
   for (const f of input.fields) {
     const page = pageAt(doc, f.page - 1);
-    const { x, y, width, height } = f.rect;
+    // FieldRect counts from the crop box's bottom-left corner (shared/api/recipient.ts); /Rect is in user space.
+    const [px, py] = boxOrigin(doc.inherited(page.dict, 'CropBox') ?? doc.inherited(page.dict, 'MediaBox'));
+    const { width, height } = f.rect;
+    const x = px + f.rect.x;
+    const y = py + f.rect.y;
     const field = up.allocate();
     const common = {
       T: raw(textString(f.name)),
@@ -73,4 +77,11 @@ function addSendTimeObjects(rev: Revision, input: PrepareInput) {
   const helv = fonts ? withEntries(fonts, { Helv: font }) : { Helv: font };
   rev.setFormEntry('DR', dr ? withEntries(dr, { Font: helv }) : { Font: helv });
   if (!form?.has('DA')) rev.setFormEntry('DA', raw('(/Helv 0 Tf 0 g)'));
+}
+
+/** The lower-left corner of a page box ([x1 y1 x2 y2], normalised), or 0,0 when unreadable. */
+function boxOrigin(box: unknown): [number, number] {
+  if (!Array.isArray(box) || box.length !== 4 || !box.every((n) => typeof n === 'number')) return [0, 0];
+  const [a, b, c, d] = box as number[];
+  return [Math.min(a, c), Math.min(b, d)];
 }
