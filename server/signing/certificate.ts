@@ -17,22 +17,32 @@ import type { ConclusionCertificateInput } from './service.js';
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
 
+/** Audit actions (server/audit/log.ts) as the certificate names them. */
 const ACTIONS: Record<string, string> = {
-  created: '作成',
-  sent: '送信',
-  notified: '署名依頼メール送信',
-  opened: '閲覧',
-  viewed: '閲覧',
-  session: 'アクセスコード認証',
-  authenticated: 'アクセスコード認証',
-  completed: '承認（署名）',
-  approved: '承認（署名）',
-  rejected: '却下',
-  concluded: '締結',
-  cancelled: '取消',
-  unlocked: 'ロック解除',
-  locked: 'ロック',
-  downloaded: 'ダウンロード',
+  'envelope.created': '作成',
+  'envelope.sent': '送信',
+  'envelope.cancelled': '取消',
+  'envelope.expired': '期限切れ',
+  'envelope.concluded': '締結',
+  'envelope.expiry-extended': '有効期限の延長',
+  'mail.queued': 'メール送信予約',
+  'mail.sent': 'メール送信',
+  'mail.failed': 'メール送信失敗',
+  'link.opened': 'リンクを開く',
+  'link.resent': 'リンク再送',
+  'access-code.failed': 'アクセスコード誤り',
+  'access-code.accepted': 'アクセスコード認証',
+  'recipient.locked': 'ロック',
+  'recipient.unlocked': 'ロック解除',
+  'recipient.expired': '期限切れ',
+  'document.viewed': '文書の閲覧',
+  'document.downloaded': '文書のダウンロード',
+  'field.filled': '入力項目の記入',
+  'recipient.completed': '承認（署名）',
+  'recipient.rejected': '却下',
+  'signing.applied': '電子署名の付与',
+  'helpdesk.sandbox-copied': 'ヘルプデスクによるテスト用の複製',
+  'helpdesk.sandbox-of': 'テスト用の複製として作成',
 };
 
 /** `2026-11-21 09:30:00 (JST)`. */

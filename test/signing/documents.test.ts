@@ -101,14 +101,16 @@ describe('conclusion certificate (締結証明書)', () => {
       concludedAt: new Date(Date.UTC(2026, 10, 21, 3, 0, 0)),
       documents: [{ name: '業務委託契約書.pdf', certificateId: 'ab'.repeat(16), sha256: sha, pageCount: 2 }],
       operations: [
-        { at: new Date(Date.UTC(2026, 10, 20, 0, 0, 0)), action: 'sent', actor: '鈴木 一郎', ip: '192.0.2.10', method: 'web' },
-        { at: new Date(Date.UTC(2026, 10, 21, 2, 59, 0)), action: 'completed', actor: '山田 太郎 <taro@vendor.example.jp>', ip: '198.51.100.7', method: 'gmail-extension' },
+        { at: new Date(Date.UTC(2026, 10, 20, 0, 0, 0)), action: 'envelope.sent', actor: '鈴木 一郎', ip: '192.0.2.10', method: 'web' },
+        { at: new Date(Date.UTC(2026, 10, 21, 2, 59, 0)), action: 'recipient.completed', actor: '山田 太郎 <taro@vendor.example.jp>', ip: '198.51.100.7', method: 'gmail-extension' },
       ],
     }))!;
     const text = lines(pdf).map((l) => l.text).join('\n');
-    for (const s of ['締結証明書', '業務委託契約書', 'K-2026-001', '○○市 総務課', 'ab'.repeat(16), sha, '2026-11-20 09:00:00 (JST)', '198.51.100.7', '山田 太郎', 'gmail-extension', '承認']) {
+    for (const s of ['締結証明書', '業務委託契約書', 'K-2026-001', '○○市 総務課', 'ab'.repeat(16), sha, '2026-11-20 09:00:00 (JST)', '198.51.100.7', '山田 太郎', 'gmail-extension', '送信', '承認（署名）']) {
       expect(text, s).toContain(s);
     }
+    // The audit log's action names are translated, never printed raw.
+    expect(text).not.toMatch(/envelope\.sent|recipient\.completed/);
     const fonts = run('pdffonts', [writeTemp(env.work, 'cert.pdf', pdf)]).stdout;
     expect(fonts).toMatch(/[A-Z]{6}\+NotoSansCJKjp-Regular\s+CID Type 0C\s+Identity-H\s+yes yes yes/);
     const sigs = await checkSignedPdf(env, pdf, { approvals: 1, docTimestamps: 1 });
