@@ -17,8 +17,11 @@ async function isTrusted(link: string): Promise<boolean> {
   const origin = parseSigningLink(link)?.origin;
   if (!origin) return false;
   const verdict = judgeLink({ href: link }, [origin]);
-  if (verdict.kind !== 'signing' || verdict.link !== link || !(await trustsOrigin(origin))) return false;
-  return browser.permissions.contains({ origins: [originPattern(origin)] });
+  if (verdict.kind !== 'signing' || verdict.link !== link) return false;
+  // The host permission first: it answers at once, while the trust list's managed part waits for the
+  // browser's policy service (over a second on a cold start) — an untrusted link is refused without it.
+  if (!(await browser.permissions.contains({ origins: [originPattern(origin)] }).catch(() => false))) return false;
+  return trustsOrigin(origin);
 }
 
 export function extensionHost(search: string): PanelHost {
