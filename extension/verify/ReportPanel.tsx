@@ -7,7 +7,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import type { Lang } from '../../shared/i18n/verify';
 import type { Change, SignatureReport, VerificationReport } from '../../shared/verify';
 import type { VerifyTranslate } from './messages';
-import { levelText, summaryLines, verdictText, versionHeading } from '../../shared/verify/summary';
+import { changeNote, levelText, summaryLines, verdictText, versionHeading } from '../../shared/verify/summary';
 
 const MAX_CHANGES_SHOWN = 50;
 // pdf.js loads only when someone asks to see a signed version.
@@ -203,7 +203,11 @@ function Details({ id, s, lang, t }: { id: string; s: SignatureReport; lang: Lan
       ) : (
         <ul className="changes" data-testid="changes-list">
           {changes.slice(0, MAX_CHANGES_SHOWN).map((c, i) => (
-            <li key={i} className={c.level === 'other' ? 'tone-bad' : c.level === 'annotations' || c.level === 'form' ? 'tone-warn' : undefined}>
+            <li
+              key={i}
+              data-signed={c.signed ? 'true' : undefined}
+              className={c.level === 'other' ? 'tone-bad' : c.signed ? 'tone-good' : c.level === 'annotations' || c.level === 'form' ? 'tone-warn' : undefined}
+            >
               {describeChange(c, lang)}
             </li>
           ))}
@@ -218,5 +222,5 @@ function describeChange(c: Change, lang: Lang): string {
   const where = [c.page ? `p.${c.page}` : '', c.annotationType ?? '', c.rect ? `[${c.rect.join(' ')}]` : '', c.field ?? '', c.object !== undefined ? `obj ${c.object}` : '', c.detail ?? '']
     .filter(Boolean)
     .join(' ');
-  return `v${c.revision} ${c.kind} (${levelText(c.level, lang)})${where ? `: ${where}` : ''}`;
+  return `v${c.revision} ${c.kind} (${levelText(c.level, lang)})${where ? `: ${where}` : ''}${changeNote(c, lang)}`;
 }

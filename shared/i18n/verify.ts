@@ -117,6 +117,10 @@ export const PROBLEM_MESSAGES = {
     ja: '証明書「{subject}」は {at} の時点で有効期間外です。',
     en: 'Certificate "{subject}" was not valid at {at}.',
   },
+  'revocation-stale': {
+    ja: '証明書「{subject}」の失効情報は、検証時刻 {at} には有効期限が切れていたため使えません。',
+    en: 'The revocation data for certificate "{subject}" had expired by the validation time {at} and cannot be used.',
+  },
   'certificate-revoked': {
     ja: '証明書「{subject}」は失効しています（{date}）。',
     en: 'Certificate "{subject}" is revoked ({date}).',
@@ -182,6 +186,14 @@ export const PANEL = {
   changedAllowed: {
     ja: 'この署名の後に許可された変更があります: {level}',
     en: 'The document has been changed since this signature was applied, in permitted ways: {level}',
+  },
+  changeSigned: {
+    ja: '後の署名者が記入し署名済み',
+    en: 'made and signed by a later signer',
+  },
+  changedBySigners: {
+    ja: 'この署名の後の変更は、後の署名者によるフォーム入力と署名のみで、それぞれの署名で保護されています。',
+    en: 'Since this signature, only later signers have filled in and signed the document, each change covered by their own signature.',
   },
   changedDisallowed: {
     ja: 'この署名の後に許可されていない変更があります。',

@@ -66,6 +66,12 @@ interface Shared {
   revisions: PdfRevision[];
   /** One view per revision, made on first use (each keeps its own object cache). */
   views: Map<number, PdfDocument>;
+  /**
+   * Objects other than streams, by file offset, shared by all views: such an object depends only on
+   * the bytes from its offset to its `endobj`, so every revision that contains those bytes reads the
+   * same thing (a stream's data depends on a /Length that each revision resolves itself: not shared).
+   */
+  plain: Map<number, { num: number; gen: number; value: PdfObject; end: number }>;
 }
 
 const DEFAULTS: Required<OpenOptions> = {
@@ -76,6 +82,15 @@ const DEFAULTS: Required<OpenOptions> = {
   maxPages: 100_000,
 };
 
+const MAX_SHARED_OBJECTS = 1_000_000;
+const ENDOBJ = [0x65, 0x6e, 0x64, 0x6f, 0x62, 0x6a];
+
+function endsWithEndobj(b: Uint8Array, end: number): boolean {
+  if (end < ENDOBJ.length) return false;
+  for (let i = 0; i < ENDOBJ.length; i++) if (b[end - ENDOBJ.length + i] !== ENDOBJ[i]) return false;
+  return true;
+}
+
 /** Open a PDF lazily. Throws PdfError when there is no usable cross-reference (never repairs). */
 export function openPdf(bytes: Uint8Array, options: OpenOptions = {}): PdfDocument {
   const opts = { ...DEFAULTS, ...options };
@@ -84,7 +99,7 @@ export function openPdf(bytes: Uint8Array, options: OpenOptions = {}): PdfDocume
   const budget = new Budget(opts.maxTokens, opts.maxDecodedBytes);
   const sections = readChain(bytes, budget, opts.maxObjects, opts.maxStreamBytes);
   const revisions = groupRevisions(bytes, sections);
-  const shared: Shared = { bytes, budget, opts, sections, revisions, views: new Map() };
+  const shared: Shared = { bytes, budget, opts, sections, revisions, views: new Map(), plain: new Map() };
   const latest = new PdfDocument(shared, revisions.length - 1);
   shared.views.set(latest.revisionIndex, latest);
   return latest;
@@ -117,8 +132,8 @@ function groupRevisions(bytes: Uint8Array, newestFirst: XrefSection[]): PdfRevis
       if (bytes[end] === 0x0d) end++;
       if (bytes[end] === 0x0a) end++;
     }
-    const nums = new Set<number>();
-    for (const s of g) for (const n of s.entries.keys()) nums.add(n);
+    // Listed on first use: opening a file to sign it must not walk every xref entry (DESIGN.md §2).
+    let numbers: number[] | undefined;
     return {
       index,
       end,
@@ -126,7 +141,14 @@ function groupRevisions(bytes: Uint8Array, newestFirst: XrefSection[]): PdfRevis
       xrefKind: g[0].kind,
       trailer: g[0].trailer,
       sections: g,
-      objectNumbers: [...nums].sort((a, b) => a - b),
+      get objectNumbers(): number[] {
+        if (!numbers) {
+          const nums = new Set<number>();
+          for (const s of g) for (const n of s.entries.keys()) nums.add(n);
+          numbers = [...nums].sort((a, b) => a - b);
+        }
+        return numbers;
+      },
     };
   });
 }
@@ -216,7 +238,13 @@ export class PdfDocument {
   }
 
   xrefEntry(num: number): XrefEntry | undefined {
-    return this.xref().get(num);
+    // Newest section first, without merging them all (a signature looks up a handful of objects).
+    if (this.merged) return this.merged.get(num);
+    for (const s of this.sections) {
+      const e = s.entries.get(num);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /** Follow references (bounded) until a direct object. Missing objects are null (§7.3.10). */
@@ -267,8 +295,15 @@ export class PdfDocument {
 
   private loadAt(num: number, offset: number, gen: number): PdfObject {
     if (offset >= this.bytes.length) throw new PdfError('broken-xref', `object ${num} lies beyond the end of the data`, offset);
-    const p = new Parser(this.bytes, offset, this.shared.budget);
-    const r = p.parseIndirect(this.support);
+    const plain = this.shared.plain;
+    // `end <` (not `<=`): the parser also looked at the byte after `endobj`.
+    let r: { num: number; gen: number; value: PdfObject; end: number } | undefined = plain.get(offset);
+    if (!r || r.end >= this.bytes.length) {
+      r = new Parser(this.bytes, offset, this.shared.budget).parseIndirect(this.support);
+      if (!(r.value instanceof PdfStream) && r.end < this.bytes.length && endsWithEndobj(this.bytes, r.end) && plain.size < MAX_SHARED_OBJECTS) {
+        plain.set(offset, { num: r.num, gen: r.gen, value: r.value, end: r.end });
+      }
+    }
     if (r.num !== num || r.gen !== gen) {
       throw new PdfError('broken-xref', `xref entry for ${num} ${gen} points at object ${r.num} ${r.gen}`, offset);
     }

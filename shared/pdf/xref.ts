@@ -46,10 +46,118 @@ export function findStartxref(bytes: Uint8Array): number {
   return off;
 }
 
+/** A subsection of standard 20-byte entries (§7.5.4), checked but not yet turned into objects. */
+interface TableRun {
+  first: number;
+  count: number;
+  at: number;
+}
+
+const MAX_LAZY_RUNS = 64;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** `count` entries at `at`, each exactly "nnnnnnnnnn ggggg n|f" + a two-byte end of line. */
+function regularRun(b: Uint8Array, at: number, count: number): boolean {
+  if (at + count * 20 > b.length) return false;
+  for (let e = at, end = at + count * 20; e < end; e += 20) {
+    for (let i = 0; i < 10; i++) if (!isDigit(b[e + i])) return false;
+    if (b[e + 10] !== 0x20 || b[e + 16] !== 0x20) return false;
+    for (let i = 11; i < 16; i++) if (!isDigit(b[e + i])) return false;
+    if (b[e + 17] !== 0x6e && b[e + 17] !== 0x66) return false;
+    const x = b[e + 18];
+    const y = b[e + 19];
+    if (!((x === 0x20 && (y === 0x0d || y === 0x0a)) || (x === 0x0d && y === 0x0a))) return false;
+  }
+  return true;
+}
+
+function decodeEntry(b: Uint8Array, e: number): XrefEntry {
+  let off = 0;
+  for (let i = 0; i < 10; i++) off = off * 10 + b[e + i] - 0x30;
+  let gen = 0;
+  for (let i = 11; i < 16; i++) gen = gen * 10 + b[e + i] - 0x30;
+  return b[e + 17] === 0x6e ? { type: 'offset', offset: off, gen } : { type: 'free', gen };
+}
+
+/**
+ * The entries of a classic table made of standard subsections, turned into objects only when asked:
+ * signing a 1,000-page file looks up a handful of objects and must not build thousands of entries
+ * (DESIGN.md §2). Iterating, or changing it (hybrid /XRefStm), builds the whole map once.
+ */
+class TableEntries extends Map<number, XrefEntry> {
+  private pending: TableRun[] | undefined;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    runs: TableRun[],
+  ) {
+    super();
+    this.pending = runs;
+  }
+
+  private fill(): void {
+    const runs = this.pending;
+    if (!runs) return;
+    this.pending = undefined;
+    for (const r of runs) {
+      for (let i = 0; i < r.count; i++) if (!super.has(r.first + i)) super.set(r.first + i, decodeEntry(this.bytes, r.at + 20 * i));
+    }
+  }
+
+  override get(num: number): XrefEntry | undefined {
+    if (!this.pending) return super.get(num);
+    for (const r of this.pending) if (num >= r.first && num < r.first + r.count) return decodeEntry(this.bytes, r.at + 20 * (num - r.first));
+    return undefined;
+  }
+  override has(num: number): boolean {
+    return this.get(num) !== undefined;
+  }
+  override set(num: number, e: XrefEntry): this {
+    this.fill();
+    return super.set(num, e);
+  }
+  override delete(num: number): boolean {
+    this.fill();
+    return super.delete(num);
+  }
+  override clear(): void {
+    this.pending = undefined;
+    super.clear();
+  }
+  override get size(): number {
+    this.fill();
+    return super.size;
+  }
+  override keys(): MapIterator<number> {
+    this.fill();
+    return super.keys();
+  }
+  override values(): MapIterator<XrefEntry> {
+    this.fill();
+    return super.values();
+  }
+  override entries(): MapIterator<[number, XrefEntry]> {
+    this.fill();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[number, XrefEntry]> {
+    this.fill();
+    return super[Symbol.iterator]();
+  }
+  override forEach(fn: (value: XrefEntry, key: number, map: Map<number, XrefEntry>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(fn, thisArg);
+  }
+}
+
 function parseTable(bytes: Uint8Array, offset: number, budget: Budget, maxObjects: number): { entries: Map<number, XrefEntry>; trailer: PdfDict } {
   const p = new Parser(bytes, offset, budget);
   p.expectKeyword('xref');
   const entries = new Map<number, XrefEntry>();
+  // Standard subsections are only checked here (TableEntries decodes them on demand); the first
+  // irregular one (19/21-byte entries of sloppy writers) turns the whole table into an eager parse.
+  let runs: TableRun[] | undefined = [];
   for (;;) {
     p.skipWhite();
     if (p.acceptKeyword('trailer')) break;
@@ -58,6 +166,16 @@ function parseTable(bytes: Uint8Array, offset: number, budget: Budget, maxObject
     if (first === undefined || count === undefined) throw new PdfError('broken-xref', 'bad xref subsection header', p.pos);
     if (first + count > maxObjects) throw new PdfError('too-complex', 'too many objects');
     budget.tick(count);
+    if (runs) {
+      p.skipWhite();
+      if (runs.length < MAX_LAZY_RUNS && regularRun(bytes, p.pos, count)) {
+        runs.push({ first, count, at: p.pos });
+        p.pos += count * 20;
+        continue;
+      }
+      for (const r of runs) for (let i = 0; i < r.count; i++) if (!entries.has(r.first + i)) entries.set(r.first + i, decodeEntry(bytes, r.at + 20 * i));
+      runs = undefined;
+    }
     const b = bytes;
     for (let i = 0; i < count; i++) {
       p.skipWhite();
@@ -82,7 +200,7 @@ function parseTable(bytes: Uint8Array, offset: number, budget: Budget, maxObject
   }
   const trailer = p.parseObject();
   if (!(trailer instanceof PdfDict)) throw new PdfError('broken-xref', 'trailer is not a dictionary', p.pos);
-  return { entries, trailer };
+  return { entries: runs?.length ? new TableEntries(bytes, runs) : entries, trailer };
 }
 
 function parseStreamSection(bytes: Uint8Array, offset: number, budget: Budget, maxObjects: number, maxDecoded: number): { entries: Map<number, XrefEntry>; trailer: PdfDict } {

@@ -3,7 +3,7 @@
  * shaped as DESIGN.md §3. Renderers (CLI, side panel, verify page) only display the report.
  */
 export { verifyPdf, type VerifyOptions } from './verify.js';
-export type { DigestFn, DigestName } from './crypto/algorithms.js';
+export { useSignatureBackend, type DigestFn, type DigestName, type SignatureBackend } from './crypto/algorithms.js';
 export {
   LEVELS,
   type Change,

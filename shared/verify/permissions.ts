@@ -13,7 +13,7 @@ export interface Permissions {
 
 const ALLOWED_BY_P: Record<1 | 2 | 3, ModificationLevel> = { 1: 'lta', 2: 'form', 3: 'annotations' };
 
-function locked(lock: NonNullable<Permissions['fieldMdp']>, field: string): boolean {
+export function locked(lock: NonNullable<Permissions['fieldMdp']>, field: string): boolean {
   const listed = lock.fields.some((f) => f === field || field.startsWith(`${f}.`));
   return lock.action === 'All' || (lock.action === 'Include' ? listed : !listed);
 }

@@ -47,6 +47,11 @@ export interface Change {
   field?: string;
   /** A widget or annotation with a visible area. */
   visible?: boolean;
+  /**
+   * Form filling or signing made by a later signer and covered by a later valid signature, within what
+   * this signature permits (Adobe's rule): not a modification of what this signature signed.
+   */
+  signed?: boolean;
   detail?: string;
 }
 

@@ -4,7 +4,7 @@
  * them out. Plain data in, plain strings out.
  */
 import { PANEL, formatMessage, type Lang } from '../i18n/verify.js';
-import type { SignatureReport } from './report.js';
+import type { Change, SignatureReport } from './report.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'plain';
 export interface SummaryLine {
@@ -33,6 +33,11 @@ export function signatureIsValid(s: SignatureReport): boolean {
   return s.integrity === 'valid' && s.coverage !== 'nonstandard' && !s.problems.some((p) => p.severity === 'error');
 }
 
+/** Every form-level change after the signature was made and signed by a later signer. */
+function onlySignedChanges(s: SignatureReport): boolean {
+  return s.modificationsAfter.changes.every((c) => c.level !== 'form' || c.signed);
+}
+
 export function summaryLines(s: SignatureReport, lang: Lang): SummaryLine[] {
   const lines: SummaryLine[] = [];
   const valid = signatureIsValid(s);
@@ -43,6 +48,7 @@ export function summaryLines(s: SignatureReport, lang: Lang): SummaryLine[] {
   const m = s.modificationsAfter;
   if (m.level === 'none') lines.push({ tone: 'good', text: t(lang, PANEL.unchanged) });
   else if (m.level === 'other') lines.push({ tone: 'bad', text: t(lang, PANEL.changedDisallowed) });
+  else if (m.level === 'form' && onlySignedChanges(s)) lines.push({ tone: 'good', text: t(lang, PANEL.changedBySigners) });
   else lines.push({ tone: m.level === 'lta' ? 'good' : 'warn', text: t(lang, PANEL.changedAllowed, { level: t(lang, PANEL.levels[m.level]) }) });
   if (s.coverage === 'whole') lines.push({ tone: 'plain', text: t(lang, PANEL.coverageWhole) });
   else if (s.coverage === 'revision') lines.push({ tone: 'plain', text: t(lang, PANEL.coverageRevision) });
@@ -69,4 +75,9 @@ export function verdictText(verdict: keyof typeof PANEL.verdict, lang: Lang): st
 
 export function levelText(level: keyof typeof PANEL.levels, lang: Lang): string {
   return t(lang, PANEL.levels[level]);
+}
+
+/** A note after a listed change: "made and signed by a later signer" for changes a later signature covers. */
+export function changeNote(c: Change, lang: Lang): string {
+  return c.signed ? ` — ${t(lang, PANEL.changeSigned)}` : '';
 }

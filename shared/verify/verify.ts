@@ -23,7 +23,7 @@ import { analyseRevision, type RevisionChanges } from './changes/index.js';
 import { webDigest, type DigestFn } from './crypto/algorithms.js';
 import { displayName, identity, parseCertificate } from './crypto/certificates.js';
 import { parseSignedData, signatureTimestampToken, verifySignedData, verifyTimestampToken, type SignedDataResult, type TimestampResult } from './crypto/cms.js';
-import { enforcePermissions, type Permissions } from './permissions.js';
+import { enforcePermissions, locked, type Permissions } from './permissions.js';
 import {
   maxLevel,
   problem,
@@ -180,10 +180,14 @@ async function run(bytes: Uint8Array, options: VerifyOptions): Promise<Verificat
   const appended = trailing.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c);
 
   const reports: SignatureReport[] = [];
+  const permissions = new Map<SignatureReport, Permissions>();
   for (const c of candidates) {
-    reports.push(await verifyOne(doc, bytes, c, { digestFn, trust, dss, at: options.at, changesOf, appended }));
+    const { report, perms } = await verifyOne(doc, bytes, c, { digestFn, trust, dss, at: options.at, changesOf, appended });
+    reports.push(report);
+    permissions.set(report, perms);
   }
   reports.sort((a, b) => a.revision - b.revision || a.field.localeCompare(b.field));
+  markSignedChanges(reports, permissions);
   if (appended && reports.length === 0) fileProblems.push(problem('appended-data', 'warning'));
   return {
     verdict: verdictOf(reports, fileProblems),
@@ -203,8 +207,46 @@ function verdictOf(reports: SignatureReport[], fileProblems: Problem[]): Verdict
   );
   if (bad) return 'invalid';
   if (reports.some((r) => r.trust !== 'trusted')) return 'unknown-trust';
-  const substantive = reports.some((r) => r.modificationsAfter.changes.some(isSubstantive) || r.problems.some((p) => p.code === 'fieldmdp-violation'));
+  const substantive = reports.some((r) => r.modificationsAfter.changes.some(isModification) || r.problems.some((p) => p.code === 'fieldmdp-violation'));
   return substantive ? 'valid-with-changes' : 'valid';
+}
+
+/** A change that makes the document differ from what a signature signed (see markSignedChanges). */
+function isModification(c: Change): boolean {
+  return isSubstantive(c) && !c.signed;
+}
+
+/**
+ * Adobe's rule for documents several people sign in turn: after signature N, form filling and signing
+ * that its DocMDP permits (no DocMDP, P=2 or P=3), on fields its FieldMDP does not lock, and that a later
+ * signature — valid and covering that revision — vouches for, are the next signers' own acts, not
+ * modifications of what N signed. They stay listed (marked `signed`). A fill after the last valid
+ * signature is covered by nobody and still makes the verdict "valid-with-changes". A document timestamp
+ * proves when, not who: it covers nothing here. A visible signature added later stays a change to look
+ * at even when permitted: its appearance draws on the page (the "sneaky signature" of Mainka et al.).
+ */
+function markSignedChanges(reports: SignatureReport[], permissions: Map<SignatureReport, Permissions>): void {
+  let coveredUpTo = 0;
+  for (const r of reports) {
+    if (r.kind === 'signature' && r.integrity === 'valid' && r.coverage !== 'nonstandard' && !r.problems.some((p) => p.severity === 'error')) {
+      coveredUpTo = Math.max(coveredUpTo, r.revision);
+    }
+  }
+  for (const r of reports) {
+    const perms = permissions.get(r) ?? {};
+    if (perms.docMdp === 1) continue;
+    const changes = r.modificationsAfter.changes.map((c) =>
+      c.level === 'form' &&
+      (c.kind === 'form-fill' || (c.kind === 'signature-added' && !c.visible)) &&
+      c.revision <= coveredUpTo &&
+      !(perms.fieldMdp && c.field !== undefined && locked(perms.fieldMdp, c.field))
+        ? { ...c, signed: true }
+        : c,
+    );
+    r.modificationsAfter = { ...r.modificationsAfter, changes };
+    const info = r.problems.findIndex((p) => p.code === 'changes-after');
+    if (info >= 0 && !changes.some(isModification)) r.problems.splice(info, 1);
+  }
 }
 
 /** Adding signatures, timestamps, validation data and metadata is the normal life of a signed PDF. */
@@ -223,7 +265,7 @@ interface Shared {
   appended: boolean;
 }
 
-async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: Shared): Promise<SignatureReport> {
+async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: Shared): Promise<{ report: SignatureReport; perms: Permissions }> {
   const problems: Problem[] = [];
   const latestDict = sigDictOf(doc, c);
   const report: SignatureReport = {
@@ -255,7 +297,7 @@ async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: S
   };
   if (!latestDict) {
     problems.push(problem('contents-missing', 'error'));
-    return report;
+    return { report, perms: {} };
   }
 
   // 1. ByteRange: exactly four non-negative integers starting at 0, inside the file.
@@ -410,7 +452,7 @@ async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: S
   const perms: Permissions = readPermissions(signedView, sig);
   if (perms.docMdp) report.certification = { permission: perms.docMdp };
   problems.push(...enforcePermissions(perms, level, changes));
-  return report;
+  return { report, perms };
 }
 
 function readPermissions(doc: PdfDocument, sig: PdfDict): Permissions {

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import 'reflect-metadata'; // @peculiar/x509's tsyringe needs it before it loads
+import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +127,58 @@ describe('a correctly signed document', () => {
     ]);
     expect(r.signatures.every((s) => s.ltv.enabled)).toBe(true);
     expect(r.signatures[2]).toMatchObject({ coverage: 'whole', timestamp: { status: 'valid' }, trustTime: { source: 'timestamp' } });
+  });
+
+  it('uses revocation data only where it speaks for the validation time: a CRL expired before the signature is stale', async () => {
+    // The signature timestamp says 2025-04-01. A CRL current then (or issued later) shows the signer good;
+    // one whose nextUpdate passed before that says nothing about it.
+    const judged = async (thisUpdate: string, nextUpdate: string) => {
+      const crl = await makeCrl(pki.root, [], { thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate) });
+      const r = await check(addDss(contract, { certs: [pki.root.der], crls: [crl] }));
+      return r.signatures[0];
+    };
+    const current = await judged('2025-03-01T00:00:00Z', '2025-05-01T00:00:00Z');
+    expect(current.trustTime.source).toBe('timestamp');
+    expect(current.revocation).toBe('good');
+    expect(current.problems.map((p) => p.code)).not.toContain('revocation-stale');
+    expect((await judged('2025-06-01T00:00:00Z', '2025-07-01T00:00:00Z')).revocation).toBe('good');
+    const stale = await judged('2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z');
+    expect(stale.revocation).toBe('unknown');
+    expect(stale.problems.find((p) => p.code === 'revocation-stale')).toMatchObject({ severity: 'warning' });
+    expect(stale.ltv.missing.length).toBeGreaterThan(0);
+    // A revocation listed before the validation time counts however old the list is.
+    const old = await makeCrl(pki.root, [{ serialNumber: pki.signer.cert.serialNumber, date: new Date('2024-01-15T00:00:00Z') }], {
+      thisUpdate: new Date('2024-01-20T00:00:00Z'),
+      nextUpdate: new Date('2024-02-01T00:00:00Z'),
+    });
+    expect((await check(addDss(contract, { certs: [pki.root.der], crls: [old] }))).signatures[0].revocation).toBe('revoked');
+  });
+
+  it('enforces the name constraints of a CA in the chain: a signer outside what it may certify is not trusted', async () => {
+    const constrained = async (nc: pkijs.NameConstraints) => {
+      const sub = await issue(pki.root, 'CN=Municipal Sub CA, O=Esign Witness Test', {
+        ca: true,
+        extensions: [new x509.Extension('2.5.29.30', true, nc.toSchema().toBER(false))],
+      });
+      const signer = await issue(sub, 'CN=電子契約サービス, O=Esign Witness Test, E=sign@example.lg.jp', { eku: ['1.3.6.1.5.5.7.3.36'] });
+      const pdf = addDss(await signPdf(simplePdf(1), { pki: { ...pki, signer }, field: 'S' }), { certs: [sub.der] });
+      const r = await check(pdf);
+      return { r, s: r.signatures[0] };
+    };
+    const subtree = (type: 1 | 2 | 4, value: unknown) => new pkijs.GeneralSubtree({ base: new pkijs.GeneralName({ type, value } as pkijs.GeneralNameParameters) });
+    const ok = await constrained(new pkijs.NameConstraints({ permittedSubtrees: [subtree(1, 'example.lg.jp')] }));
+    expect(ok.s.chain).toHaveLength(3);
+    expect(ok.s.trust).toBe('trusted');
+    expect(ok.r.verdict).toBe('valid');
+    const otherDomain = await constrained(new pkijs.NameConstraints({ permittedSubtrees: [subtree(1, '.city.example.jp')] }));
+    expect(otherDomain.s.trust).toBe('untrusted');
+    expect(otherDomain.r.verdict).toBe('invalid');
+    expect(otherDomain.s.problems.find((p) => p.code === 'chain-invalid')?.message.en).toContain('sign@example.lg.jp');
+    const excludedOrg = await constrained(
+      new pkijs.NameConstraints({ excludedSubtrees: [subtree(4, new pkijs.RelativeDistinguishedNames({ typesAndValues: [new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: '電子契約サービス' }) })] }))] }),
+    );
+    expect(excludedOrg.s.trust).toBe('untrusted');
+    expect(excludedOrg.s.problems.find((p) => p.code === 'chain-invalid')?.message.en).toContain('subject is excluded');
   });
 
   it('marks a signer revoked in the DSS CRL as invalid', async () => {

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simplePdf } from '../pdf/helpers/build.js';
 import { makePki, pem } from './helpers/pki.js';
-import { signPdf } from './helpers/signer.js';
+import { signPdf, streamObject } from './helpers/signer.js';
 
 const cli = path.resolve('server', 'verify-cli.ts');
 let dir: string;
@@ -103,5 +106,74 @@ describe('npm run verify (server/verify-cli.ts)', () => {
     expect(run([path.join(dir, 'missing.pdf')]).err).toContain('cannot read');
     expect(run([path.join(dir, 'not.pdf')]).out).toContain('This is not a PDF file.');
     expect(readFileSync(signed).length).toBeGreaterThan(0);
+  });
+
+  it('the real npm path (the bundled server/bin/verify.mjs, with its V8 code cache): a 3-approval file is valid; one byte flipped in the prefix all three share fails all three', async () => {
+    // A prefix past 64 KiB: the CLI hashes it once and resumes from the saved state for each later signature.
+    const pki = await makePki();
+    let bytes = simplePdf(1, 'table', { 20: streamObject('', randomBytes(300_000)) });
+    for (let i = 1; i <= 3; i++) bytes = await signPdf(bytes, { pki, field: `Approval${i}`, timestamp: true });
+    const multi = path.join(dir, 'multi.pdf');
+    writeFileSync(multi, bytes);
+    writeFileSync(path.join(dir, 'multi-root.pem'), pem(pki.root.der));
+    const npm = (args: string[]) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' }, timeout: 120_000 });
+    for (let run = 0; run < 2; run++) {
+      // the first run may build the bundle and write the code cache; the second reads it
+      const r = npm(['--json', '--trust', path.join(dir, 'multi-root.pem'), multi]);
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.verdict).toBe('valid');
+      expect(j.signatures.map((x: { field: string; integrity: string }) => [x.field, x.integrity])).toEqual([
+        ['Approval1', 'valid'],
+        ['Approval2', 'valid'],
+        ['Approval3', 'valid'],
+      ]);
+    }
+    expect(npm(['--trust', path.join(dir, 'multi-root.pem'), multi]).stdout).toContain('All signatures are valid.');
+    const bad = bytes.slice();
+    bad[120_000] ^= 0x01; // inside the random stream: signed by every approval
+    writeFileSync(path.join(dir, 'multi-bad.pdf'), bad);
+    const r = npm(['--json', '--trust', path.join(dir, 'multi-root.pem'), path.join(dir, 'multi-bad.pdf')]);
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.verdict).toBe('invalid');
+    expect(j.signatures.map((x: { integrity: string }) => x.integrity)).toEqual(['invalid', 'invalid', 'invalid']);
+    expect(j.signatures.every((x: { problems: { code: string }[] }) => x.problems.some((p) => p.code === 'digest-mismatch'))).toBe(true);
+    noStackTrace(npm([path.join(dir, 'not.pdf')]).stderr);
+  });
+
+  it('the npm path checks signatures with node:crypto: RSASSA-PSS and ECDSA signers valid, a changed signature value invalid', async () => {
+    for (const alg of ['rsa-pss', 'ecdsa'] as const) {
+      const pki = await makePki(alg);
+      const bytes = await signPdf(simplePdf(1), { pki, field: 'S', timestamp: true });
+      const file = path.join(dir, `${alg}.pdf`);
+      const root = path.join(dir, `${alg}-root.pem`);
+      writeFileSync(file, bytes);
+      writeFileSync(root, pem(pki.root.der));
+      const npm = (f: string) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.mjs'), '--json', '--trust', root, f], { encoding: 'utf8', timeout: 120_000 });
+      const ok = npm(file);
+      expect(ok.status, `${alg}: ${ok.stderr}`).toBe(0);
+      const j = JSON.parse(ok.stdout);
+      expect(j.verdict, alg).toBe('valid');
+      expect(j.signatures[0].signatureAlgorithm).toContain(alg === 'ecdsa' ? 'ECDSA' : 'PSS');
+      expect(j.signatures[0].timestamp.status).toBe('valid');
+      // Change one hex digit in the middle of the SignerInfo's signature value, found through pkijs.
+      const doc = Buffer.from(bytes);
+      const c0 = doc.indexOf('/Contents <', 0, 'latin1') + '/Contents <'.length;
+      const cms = Buffer.from(doc.subarray(c0, doc.indexOf('>', c0)).toString('latin1'), 'hex');
+      const sd = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn1js.fromBER(new Uint8Array(cms)).result }).content });
+      const sigHex = Buffer.from(sd.signerInfos[0].signature.valueBlock.valueHexView).toString('hex');
+      const at = doc.indexOf(sigHex, c0, 'latin1') + Math.floor(sigHex.length / 2);
+      expect(at).toBeGreaterThan(c0 + sigHex.length / 2);
+      const bad = Buffer.from(doc);
+      bad[at] = bad[at] === 0x30 ? 0x31 : 0x30;
+      const badFile = path.join(dir, `${alg}-bad.pdf`);
+      writeFileSync(badFile, bad);
+      const r = npm(badFile);
+      expect(r.status, alg).toBe(1);
+      const jb = JSON.parse(r.stdout);
+      expect(jb.verdict, alg).toBe('invalid');
+      expect(jb.signatures[0].problems.map((p: { code: string }) => p.code)).toContain('signature-invalid');
+    }
   });
 });

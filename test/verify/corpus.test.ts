@@ -85,4 +85,14 @@ describe('the corpus of real signed PDFs (MANIFEST.tsv)', () => {
     expect(await codes('pyhanko/ed448-disallowed-hash.pdf')).toContain('algorithm-unsupported');
     expect(await codes('pdfjs/issue17069.pdf')).toContain('encrypted');
   });
+
+  it('dss/test-with-vri.pdf: the field its signature locks (FieldMDP /All) really changed later — warned, never "valid"', async () => {
+    // Revision 4 (with the DSS) rewrites TestField2's value TEST2 → TEST20 and its appearance. The MANIFEST
+    // says "intact" (EU DSS checks FieldMDP at warning level), so the lock is a warning, not an error.
+    const r = await verifyPdf(new Uint8Array(readFileSync(path.join(corpusDir, 'dss/test-with-vri.pdf'))));
+    const s = r.signatures.find((x) => x.field === 'TestSignature')!;
+    expect(s.problems.find((p) => p.code === 'fieldmdp-violation')).toMatchObject({ severity: 'warning', message: { en: 'Field "TestField2", locked by this signature, was changed.' } });
+    expect(s.modificationsAfter.changes).toContainEqual(expect.objectContaining({ kind: 'form-fill', field: 'TestField2', revision: 4 }));
+    expect(r.verdict).not.toBe('valid');
+  });
 });

@@ -148,6 +148,29 @@ function rsaSpki(spki: pkijs.PublicKeyInfo): ArrayBuffer {
   return copy.toSchema().toBER(false);
 }
 
+/**
+ * A signature check on raw material, for a host that has a faster native verifier than WebCrypto (the
+ * CLI uses node:crypto: loading Node's WebCrypto layer is a noticeable part of a one-file run). ECDSA
+ * signatures arrive as plain r‖s; the key as SPKI DER (RSA-PSS keys rewritten to rsaEncryption).
+ */
+export interface SignatureBackend {
+  verify(v: {
+    kind: 'rsa' | 'rsa-pss' | 'ecdsa' | 'ed25519';
+    hash?: DigestName;
+    saltLength?: number;
+    spki: Uint8Array;
+    data: Uint8Array;
+    signature: Uint8Array;
+  }): Promise<boolean>;
+}
+
+let backend: SignatureBackend | undefined;
+
+/** Use `b` instead of WebCrypto for every later signature check in this process (as pkijs' setEngine). */
+export function useSignatureBackend(b: SignatureBackend | undefined): void {
+  backend = b;
+}
+
 const imported = new WeakMap<pkijs.PublicKeyInfo, Map<string, Promise<CryptoKey>>>();
 
 /** importKey, cached per key object and algorithm (a root verifies many certificates). */
@@ -179,6 +202,10 @@ export async function verifySignature(
     case 'rsa':
     case 'rsa-pss': {
       if (keyAlg !== '1.2.840.113549.1.1.1' && keyAlg !== '1.2.840.113549.1.1.10') return false;
+      if (backend) {
+        const saltLength = scheme.kind === 'rsa-pss' ? scheme.saltLength : undefined;
+        return backend.verify({ kind: scheme.kind, hash: scheme.hash, saltLength, spki: new Uint8Array(rsaSpki(spki)), data, signature });
+      }
       const name = scheme.kind === 'rsa' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS';
       const key = await importCached(spki, `${name}/${scheme.hash}`, () => subtle.importKey('spki', rsaSpki(spki), { name, hash: scheme.hash }, false, ['verify']));
       const params = scheme.kind === 'rsa' ? { name } : { name, saltLength: scheme.saltLength };
@@ -201,6 +228,7 @@ export async function verifySignature(
       }
       const raw = scheme.plain ? (signature.length === curve.size * 2 ? signature : undefined) : derToPlain(signature, curve.size);
       if (!raw) return false;
+      if (backend) return backend.verify({ kind: 'ecdsa', hash: scheme.hash, spki: new Uint8Array(spki.toSchema().toBER(false)), data, signature: raw });
       const key = await importCached(spki, `ECDSA/${curve.name}`, () =>
         subtle.importKey('spki', spki.toSchema().toBER(false), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']),
       );
@@ -208,6 +236,13 @@ export async function verifySignature(
     }
     case 'ed25519': {
       if (keyAlg !== '1.3.101.112') return false;
+      if (backend) {
+        try {
+          return await backend.verify({ kind: 'ed25519', spki: new Uint8Array(spki.toSchema().toBER(false)), data, signature });
+        } catch {
+          throw new UnsupportedAlgorithm('Ed25519 (not available in this crypto backend)');
+        }
+      }
       let key: CryptoKey;
       try {
         key = await importCached(spki, 'Ed25519', () => subtle.importKey('spki', spki.toSchema().toBER(false), { name: 'Ed25519' }, false, ['verify']));

@@ -6,8 +6,13 @@ export function ab(u: Uint8Array): ArrayBuffer {
   return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lower-case hex (also the cache key of parsed CMS and certificates: kept cheap). */
 export function hex(u: Uint8Array): string {
-  return Array.from(u, (b) => b.toString(16).padStart(2, '0')).join('');
+  let s = '';
+  for (let i = 0; i < u.length; i++) s += HEX[u[i]];
+  return s;
 }
 
 export function concatBytes(parts: Uint8Array[]): Uint8Array {

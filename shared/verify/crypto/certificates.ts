@@ -4,18 +4,35 @@ import * as pkijs from 'pkijs';
 import type { SignerIdentity } from '../report.js';
 import { ab, hex, sameBytes } from './bytes.js';
 
+/**
+ * Parsed certificates by their exact encoding (bounded): the same few certificates come back in every
+ * signature, every timestamp token and the DSS, and pkijs' schema matching is the costliest step of a
+ * verification. Parsed certificates are only read, never changed.
+ */
+const parsedCerts = new Map<string, pkijs.Certificate | undefined>();
+const PARSED_CERTS_MAX = 512;
+/** The encoding a certificate was read from: what ESS signing-certificate hashes cover. */
+const encodings = new WeakMap<pkijs.Certificate, Uint8Array>();
+
 export function parseCertificate(der: Uint8Array): pkijs.Certificate | undefined {
+  const key = hex(der);
+  if (parsedCerts.has(key)) return parsedCerts.get(key);
+  let cert: pkijs.Certificate | undefined;
   try {
-    const asn = asn1js.fromBER(ab(der));
-    if (asn.offset === -1) return undefined;
-    return new pkijs.Certificate({ schema: asn.result });
+    const raw = der.slice();
+    const asn = asn1js.fromBER(ab(raw));
+    cert = asn.offset === -1 ? undefined : new pkijs.Certificate({ schema: asn.result });
+    if (cert) encodings.set(cert, raw);
   } catch {
-    return undefined;
+    cert = undefined;
   }
+  if (parsedCerts.size >= PARSED_CERTS_MAX) parsedCerts.delete(parsedCerts.keys().next().value!);
+  parsedCerts.set(key, cert);
+  return cert;
 }
 
 export function certDer(c: pkijs.Certificate): Uint8Array {
-  return new Uint8Array(c.toSchema(false).toBER(false));
+  return encodings.get(c) ?? new Uint8Array(c.toSchema(false).toBER(false));
 }
 
 const keys = new WeakMap<pkijs.Certificate, string>();

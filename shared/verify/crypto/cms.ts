@@ -8,9 +8,9 @@ import * as pkijs from 'pkijs';
 import { problem, type Problem } from '../report.js';
 import { UnsupportedAlgorithm, digestByOid, schemeName, signatureScheme, verifySignature, type DigestFn, type DigestName } from './algorithms.js';
 import { ab, concatBytes, hex, sameBytes } from './bytes.js';
-import { certDer, namesEqual, subjectKeyId } from './certificates.js';
+import { certDer, namesEqual, parseCertificate, subjectKeyId } from './certificates.js';
+import { INTEGER, OBJECT_IDENTIFIER, SEQUENCE, SET, childrenOf, contentIs, isContextTag, isUniversal, readTlv, sequenceOf, type Tlv } from './der.js';
 
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
 const OID_TSTINFO = '1.2.840.113549.1.9.16.1.4';
 const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
@@ -65,7 +65,7 @@ function remember<T extends pkijs.SignedData | undefined>(key: string, v: T): T 
   return v;
 }
 
-/** Parse DER/BER ContentInfo → SignedData; asn1js reads the first element, so /Contents padding is ignored. */
+/** Parse DER/BER ContentInfo → SignedData; only the first element counts, so /Contents padding is ignored. */
 export function parseSignedData(der: Uint8Array): pkijs.SignedData | undefined {
   const key = hex(der); // the exact bytes, padding included: nothing else decides the parse
   if (parsed.has(key)) {
@@ -74,14 +74,108 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData | undefined {
     return remember(key, hit);
   }
   try {
-    const asn = asn1js.fromBER(ab(der));
-    if (asn.offset === -1 || asn.result.error) return remember(key, undefined);
-    const ci = new pkijs.ContentInfo({ schema: asn.result });
-    if (ci.contentType !== OID_SIGNED_DATA) return remember(key, undefined);
-    return remember(key, new pkijs.SignedData({ schema: ci.content }));
+    return remember(key, signedDataAt(der));
   } catch {
     return remember(key, undefined);
   }
+}
+
+/** Content octets of the OIDs the walker looks for. */
+const SIGNED_DATA_OID = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+const TIMESTAMP_TOKEN_OID = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e];
+
+class Malformed extends Error {}
+
+/** One element decoded by asn1js (it must be exactly one well-formed element). */
+function decode(b: Uint8Array, t: Tlv): asn1js.AsnType {
+  const asn = asn1js.fromBER(ab(b.subarray(t.start, t.end)));
+  if (asn.offset === -1 || asn.result.error) throw new Malformed();
+  return asn.result;
+}
+
+/**
+ * ContentInfo → SignedData (RFC 5652 §5.1), walked by position with the TLV walker instead of decoding
+ * the whole container and matching pkijs' schema against it: algorithms, encapsulated content and signer
+ * infos are decoded by asn1js/pkijs; certificates go through the certificate cache (the same few come
+ * back in every signature and token); a signature timestamp token is kept as bytes until asked for.
+ * Anything out of shape → undefined ("cms-malformed").
+ */
+function signedDataAt(b: Uint8Array): pkijs.SignedData | undefined {
+  const ci = readTlv(b, 0);
+  if (!isUniversal(ci, SEQUENCE, true)) return undefined;
+  const ciItems = childrenOf(b, ci);
+  if (!ciItems || ciItems.length !== 2 || !isUniversal(ciItems[0], OBJECT_IDENTIFIER, false) || !contentIs(b, ciItems[0], SIGNED_DATA_OID)) return undefined;
+  const wrapped = isContextTag(ciItems[1], 0) ? childrenOf(b, ciItems[1]) : undefined;
+  if (!wrapped || wrapped.length !== 1 || !isUniversal(wrapped[0], SEQUENCE, true)) return undefined;
+  const items = childrenOf(b, wrapped[0]);
+  if (!items) return undefined;
+  let i = 0;
+  const version = items[i++];
+  const algorithms = items[i++];
+  const encap = items[i++];
+  if (!isUniversal(version, INTEGER, false) || !isUniversal(algorithms, SET, true) || !isUniversal(encap, SEQUENCE, true)) return undefined;
+  let certificates: pkijs.CertificateSetItem[] | undefined;
+  if (isContextTag(items[i], 0)) {
+    const list = childrenOf(b, items[i++]);
+    if (!list) return undefined;
+    certificates = [];
+    for (const c of list) {
+      // Only X.509 certificates (a universal SEQUENCE) can sign; other choices are kept out.
+      if (c.cls !== 0) continue;
+      const cert = parseCertificate(b.subarray(c.start, c.end));
+      if (!cert) return undefined;
+      certificates.push(cert);
+    }
+  }
+  if (isContextTag(items[i], 1)) i++; // revocation info: validation reads the DSS, not the CMS
+  const signerInfos = items[i++];
+  if (i !== items.length || !isUniversal(signerInfos, SET, true)) return undefined;
+  const algs = childrenOf(b, algorithms);
+  const sis = childrenOf(b, signerInfos);
+  if (!algs || !sis) return undefined;
+  try {
+    const v = decode(b, version);
+    if (!(v instanceof asn1js.Integer)) return undefined;
+    return new pkijs.SignedData({
+      version: v.valueBlock.valueDec,
+      digestAlgorithms: algs.map((a) => new pkijs.AlgorithmIdentifier({ schema: decode(b, a) })),
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: decode(b, encap) }),
+      ...(certificates ? { certificates } : {}),
+      signerInfos: sis.map((si) => signerInfoAt(b, si)),
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first id-aa-timeStampToken value of each SignerInfo, as bytes (empty: the attribute has no value). */
+const timestampTokenBytes = new WeakMap<pkijs.SignerInfo, Uint8Array>();
+
+/** A SignerInfo without its unsigned attributes (pkijs need not decode the timestamp token in them). */
+function signerInfoAt(b: Uint8Array, t: Tlv): pkijs.SignerInfo {
+  const parts = isUniversal(t, SEQUENCE, true) ? childrenOf(b, t) : undefined;
+  if (!parts || parts.length < 2) throw new Malformed();
+  const last = parts[parts.length - 1];
+  let token: Uint8Array | undefined;
+  let body = b.subarray(t.start, t.end);
+  if (isContextTag(last, 1)) {
+    const attrs = childrenOf(b, last);
+    if (!attrs) throw new Malformed();
+    for (const a of attrs) {
+      const [type, values, ...extra] = (isUniversal(a, SEQUENCE, true) ? childrenOf(b, a) : undefined) ?? [];
+      if (extra.length || !isUniversal(type, OBJECT_IDENTIFIER, false) || !isUniversal(values, SET, true)) throw new Malformed();
+      if (token === undefined && contentIs(b, type, TIMESTAMP_TOKEN_OID)) {
+        const first = childrenOf(b, values)?.[0];
+        token = first ? b.slice(first.start, first.end) : new Uint8Array(0);
+      }
+    }
+    body = sequenceOf(b, parts.slice(0, -1));
+  }
+  const asn = asn1js.fromBER(ab(body));
+  if (asn.offset === -1 || asn.result.error) throw new Malformed();
+  const si = new pkijs.SignerInfo({ schema: asn.result });
+  if (token) timestampTokenBytes.set(si, token);
+  return si;
 }
 
 function findSigner(si: pkijs.SignerInfo, certs: pkijs.Certificate[]): pkijs.Certificate | undefined {
@@ -264,21 +358,9 @@ export async function verifyTimestampToken(token: pkijs.SignedData | undefined, 
   return res;
 }
 
-/** The signature timestamp (unsigned attribute id-aa-timeStampToken), if any. */
-const tokens = new WeakMap<pkijs.SignerInfo, pkijs.SignedData | undefined | null>();
-
+/** The signature timestamp (unsigned attribute id-aa-timeStampToken), if any: null when absent. */
 export function signatureTimestampToken(si: pkijs.SignerInfo): pkijs.SignedData | undefined | null {
-  if (tokens.has(si)) return tokens.get(si);
-  let token: pkijs.SignedData | undefined | null = null;
-  const a = si.unsignedAttrs?.attributes.find((x) => x.type === OID_TIMESTAMP_TOKEN);
-  if (a) {
-    try {
-      const ci = new pkijs.ContentInfo({ schema: a.values[0] });
-      token = new pkijs.SignedData({ schema: ci.content });
-    } catch {
-      token = undefined;
-    }
-  }
-  tokens.set(si, token);
-  return token;
+  const raw = timestampTokenBytes.get(si);
+  if (raw === undefined) return null;
+  return raw.length ? parseSignedData(raw) : undefined;
 }

@@ -10,6 +10,7 @@ import { sameBytes } from '../crypto/bytes.js';
 import { certKey, displayName, isCa, isSelfIssued, namesEqual } from '../crypto/certificates.js';
 import { problem, type Problem } from '../report.js';
 import type { Crl } from './dss.js';
+import { nameConstraintViolation } from './name-constraints.js';
 
 export interface RevocationData {
   crls: Crl[];
@@ -94,11 +95,19 @@ export class TrustContext {
     return { chain, anchored: false, complete: false };
   }
 
-  /** Revocation status of `cert` issued by `issuer`, from CRLs and OCSP responses we hold. */
-  async revocationOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, at: Date): Promise<{ status: 'good' | 'revoked' | 'unknown'; date?: Date }> {
+  /**
+   * Revocation status of `cert` issued by `issuer` at `at`, from the CRLs and OCSP responses we hold.
+   * A revocation dated at or before `at` counts whatever the data's age. "Good" counts only from data that
+   * speaks for `at`: issued at or after it (nothing revoked up to then), or current at it (thisUpdate ≤ at
+   * ≤ nextUpdate). Older data is stale: it says nothing about `at` (reported, and the status stays unknown).
+   */
+  async revocationOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, at: Date): Promise<{ status: 'good' | 'revoked' | 'unknown'; date?: Date; stale?: boolean }> {
     const serial = new Uint8Array(cert.serialNumber.valueBlock.valueHexView);
     let status: 'good' | 'revoked' | 'unknown' = 'unknown';
     let date: Date | undefined;
+    let stale = false;
+    const speaksFor = (thisUpdate: Date | undefined, nextUpdate: Date | undefined) =>
+      !!thisUpdate && (thisUpdate >= at || (nextUpdate !== undefined && thisUpdate <= at && at <= nextUpdate));
     for (const crl of this.revocation.crls) {
       if (!namesEqual(crl.issuer, issuer.subject)) continue;
       let ok = false;
@@ -110,7 +119,8 @@ export class TrustContext {
       if (!ok) continue;
       const entry = crl.revoked.find((r) => sameBytes(r.serial, serial));
       if (entry && entry.date <= at) return { status: 'revoked', date: entry.date };
-      status = 'good';
+      if (speaksFor(crl.thisUpdate, crl.nextUpdate)) status = 'good';
+      else stale = true;
     }
     for (const basic of this.revocation.ocsps) {
       for (const single of basic.tbsResponseData.responses) {
@@ -121,10 +131,13 @@ export class TrustContext {
         if (tag === 1) {
           const revokedAt = readRevocationTime(single.certStatus);
           if (!revokedAt || revokedAt <= at) return { status: 'revoked', date: revokedAt };
-        } else if (tag === 0) status = 'good';
+        } else if (tag === 0) {
+          if (speaksFor(single.thisUpdate, single.nextUpdate)) status = 'good';
+          else stale = true;
+        }
       }
     }
-    return { status, date };
+    return { status, date, stale: status === 'unknown' && stale };
   }
 
   private async certIdMatches(id: pkijs.CertID, issuer: pkijs.Certificate): Promise<boolean> {
@@ -171,6 +184,17 @@ export class TrustContext {
         problems.push(problem('chain-invalid', anchored ? 'error' : 'warning', { detail: `${displayName(c)} is not a CA` }));
         broken = true;
       }
+      // Name constraints of every CA above (self-issued intermediates are exempt, RFC 5280 §6.1.4).
+      if (i === 0 || !isSelfIssued(c)) {
+        for (let k = i + 1; k < chain.length; k++) {
+          const why = nameConstraintViolation(chain[k], c);
+          if (why) {
+            problems.push(problem('chain-invalid', anchored ? 'error' : 'warning', { detail: why }));
+            broken = true;
+            break;
+          }
+        }
+      }
       if (anchored && (c.notBefore.value > at || c.notAfter.value < at)) {
         problems.push(problem('certificate-expired', 'error', { subject: displayName(c), at: at.toISOString() }));
         broken = true;
@@ -189,6 +213,7 @@ export class TrustContext {
         revocation = 'revoked';
         broken = true;
       } else if (r.status === 'unknown') {
+        if (r.stale) problems.push(problem('revocation-stale', 'warning', { subject: displayName(c), at: at.toISOString() }));
         missingRevocation.push(displayName(c));
         if (revocation === 'good') revocation = 'unknown';
       }

@@ -44,6 +44,7 @@ export interface Crl {
   signatureAlgorithm: pkijs.AlgorithmIdentifier;
   signature: Uint8Array;
   thisUpdate: Date;
+  nextUpdate?: Date;
   revoked: { serial: Uint8Array; date: Date }[];
 }
 
@@ -64,7 +65,8 @@ export function parseCrl(der: Uint8Array): Crl | undefined {
     const issuer = new pkijs.RelativeDistinguishedNames({ schema: items[i++] });
     const thisUpdate = timeOf(items[i++]);
     if (!thisUpdate) return undefined;
-    if (timeOf(items[i])) i++; // nextUpdate
+    const nextUpdate = timeOf(items[i]);
+    if (nextUpdate) i++;
     const revoked: Crl['revoked'] = [];
     const list = items[i];
     if (list instanceof asn1js.Sequence) {
@@ -81,6 +83,7 @@ export function parseCrl(der: Uint8Array): Crl | undefined {
       signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: algBlock }),
       signature: new Uint8Array(sigBlock.valueBlock.valueHexView),
       thisUpdate,
+      nextUpdate,
       revoked,
     };
   } catch (e) {

@@ -57,7 +57,7 @@ export async function makeRoot(name = 'Test Root CA', alg: Party['alg'] = 'ecdsa
 export async function issue(
   issuer: Party,
   subject: string,
-  opts: { alg?: Party['alg']; eku?: string[]; ca?: boolean; notBefore?: Date; notAfter?: Date } = {},
+  opts: { alg?: Party['alg']; eku?: string[]; ca?: boolean; notBefore?: Date; notAfter?: Date; extensions?: x509.Extension[] } = {},
 ): Promise<Party> {
   const alg = opts.alg ?? 'ecdsa';
   const keys = await keysFor(alg);
@@ -79,6 +79,7 @@ export async function issue(
       ...(opts.eku ? [new x509.ExtendedKeyUsageExtension(opts.eku, opts.eku.includes('1.3.6.1.5.5.7.3.8'))] : []),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),
+      ...(opts.extensions ?? []),
     ],
   });
   return { cert, der: new Uint8Array(cert.rawData), keys, alg };
@@ -91,11 +92,15 @@ export async function makePki(signerAlg: Party['alg'] = 'ecdsa'): Promise<Pki> {
   return { root, signer, tsa };
 }
 
-export async function makeCrl(issuer: Party, revoked: { serialNumber: string; date: Date }[] = []): Promise<Uint8Array> {
+export async function makeCrl(
+  issuer: Party,
+  revoked: { serialNumber: string; date: Date }[] = [],
+  times: { thisUpdate: Date; nextUpdate: Date } = { thisUpdate: new Date('2024-01-01T00:00:00Z'), nextUpdate: new Date('2038-01-01T00:00:00Z') },
+): Promise<Uint8Array> {
   const crl = await x509.X509CrlGenerator.create({
     issuer: issuer.cert.subject,
-    thisUpdate: new Date('2024-01-01T00:00:00Z'),
-    nextUpdate: new Date('2038-01-01T00:00:00Z'),
+    thisUpdate: times.thisUpdate,
+    nextUpdate: times.nextUpdate,
     entries: revoked.map((r) => ({ serialNumber: r.serialNumber, revocationDate: r.date })),
     signingKey: issuer.keys.privateKey,
     signingAlgorithm: signingAlgorithm(issuer.alg),

@@ -190,6 +190,8 @@ export interface SignOptions {
   timestamp?: boolean;
   timestampTime?: Date;
   docMdp?: 1 | 2 | 3;
+  /** FieldMDP lock in the signature's /Reference (ISO 32000-1 §12.8.2.4). */
+  fieldMdp?: { action: 'All' | 'Include' | 'Exclude'; fields?: string[] };
   /** Visible widget rectangle (default invisible [0 0 0 0]). */
   rect?: [number, number, number, number];
   page?: number;
@@ -251,9 +253,13 @@ export async function signPdf(base: Uint8Array, o: SignOptions): Promise<Uint8Ar
   }
   const contentsLen = o.contentsBytes ?? 12000;
   const placeholder = '0'.repeat(contentsLen * 2);
-  const reference = o.docMdp
-    ? ` /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${o.docMdp} /V /1.2 >> >>]`
-    : '';
+  const refs: string[] = [];
+  if (o.docMdp) refs.push(`<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${o.docMdp} /V /1.2 >> >>`);
+  if (o.fieldMdp) {
+    const fields = o.fieldMdp.fields ? ` /Fields [${o.fieldMdp.fields.map((f) => `(${f})`).join(' ')}]` : '';
+    refs.push(`<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams /Action /${o.fieldMdp.action}${fields} /V /1.2 >> >>`);
+  }
+  const reference = refs.length ? ` /Reference [${refs.join(' ')}]` : '';
   const when = o.signingTime ?? new Date('2025-04-01T01:02:03Z');
   const sigDict = isTs
     ? `<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange [0 0000000000 0000000000 0000000000] /Contents <${placeholder}> >>`
