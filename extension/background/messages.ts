@@ -17,7 +17,7 @@ export const WEBMAIL_ORIGINS = [
 export const MAX_LINK_LENGTH = 2048;
 
 export type ContentMessage =
-  | { type: 'esign:open-panel'; link: string }
+  | { type: 'esign:open-panel'; link: string; reasons?: string[] }
   | { type: 'esign:public-info'; link: string };
 
 export interface ValidSender {
@@ -38,6 +38,14 @@ export type Validation =
   | { ok: false; reason: string };
 
 const TYPES = new Set<string>(['esign:open-panel', 'esign:public-info']);
+
+/** Detection reasons a banner may pass along (webmail/detect.ts): short codes, never a URL. */
+export const DETECTION_REASON = /^[a-z]{1,20}:[a-z0-9/]{1,20}$/;
+const MAX_REASONS = 10;
+
+function validReasons(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_REASONS && value.every((r) => typeof r === 'string' && DETECTION_REASON.test(r));
+}
 
 function senderOrigin(sender: MessageSender): string | null {
   try {
@@ -66,8 +74,10 @@ export function validateContentMessage(
 
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return { ok: false, reason: 'shape' };
   const keys = Object.keys(message);
-  const { type, link } = message as Record<string, unknown>;
-  if (keys.length !== 2 || typeof type !== 'string' || !TYPES.has(type)) return { ok: false, reason: 'shape' };
+  const { type, link, reasons } = message as Record<string, unknown>;
+  const withReasons = keys.length === 3 && keys.includes('reasons') && type === 'esign:open-panel';
+  if ((keys.length !== 2 && !withReasons) || typeof type !== 'string' || !TYPES.has(type)) return { ok: false, reason: 'shape' };
+  if (withReasons && !validReasons(reasons)) return { ok: false, reason: 'shape' };
   if (typeof link !== 'string' || link.length === 0 || link.length > MAX_LINK_LENGTH) return { ok: false, reason: 'shape' };
 
   let url: URL;
@@ -84,7 +94,7 @@ export function validateContentMessage(
   }
   return {
     ok: true,
-    message: { type, link } as ContentMessage,
+    message: (withReasons ? { type, link, reasons } : { type, link }) as ContentMessage,
     sender: { tabId, origin },
     link,
     origin: url.origin,

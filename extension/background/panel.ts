@@ -6,8 +6,9 @@
 /** The webmail whose banner asked for the panel (`&adapter=`, recorded in the support bundle). */
 export type WebmailAdapter = 'gmail' | 'outlook';
 
-export function panelPath(link: string, tabId?: number, adapter?: WebmailAdapter): string {
-  return `sidepanel.html?link=${encodeURIComponent(link)}${tabId === undefined ? '' : `&tab=${tabId}`}${adapter ? `&adapter=${adapter}` : ''}`;
+export function panelPath(link: string, tabId?: number, adapter?: WebmailAdapter, reasons?: string[]): string {
+  const why = reasons?.length ? `&why=${encodeURIComponent(reasons.join(','))}` : '';
+  return `sidepanel.html?link=${encodeURIComponent(link)}${tabId === undefined ? '' : `&tab=${tabId}`}${adapter ? `&adapter=${adapter}` : ''}${why}`;
 }
 
 export function adapterForOrigin(origin: string): WebmailAdapter | undefined {
@@ -21,6 +22,8 @@ export interface PanelLinkMessage {
   type: 'esign:panel-link';
   tabId: number;
   link: string;
+  /** The banner's detection reasons (webmail/detect.ts), carried into the new panel URL. */
+  reasons?: string[];
 }
 
 export interface SidePanelApi {
@@ -28,7 +31,7 @@ export interface SidePanelApi {
   open(options: { tabId?: number; windowId?: number }): Promise<void>;
 }
 
-export function openPanel(sidePanel: SidePanelApi, tabId: number, link: string, adapter?: WebmailAdapter): Promise<void> {
-  void sidePanel.setOptions({ tabId, path: panelPath(link, tabId, adapter), enabled: true }).catch(() => undefined);
+export function openPanel(sidePanel: SidePanelApi, tabId: number, link: string, adapter?: WebmailAdapter, reasons?: string[]): Promise<void> {
+  void sidePanel.setOptions({ tabId, path: panelPath(link, tabId, adapter, reasons), enabled: true }).catch(() => undefined);
   return sidePanel.open({ tabId });
 }

@@ -53,9 +53,9 @@ export default defineBackground(() => {
       return false;
     }
     if (valid.message.type === 'esign:open-panel') {
-      const opened = openPanel(browser.sidePanel, valid.sender.tabId, valid.link, adapterForOrigin(valid.sender.origin));
+      const opened = openPanel(browser.sidePanel, valid.sender.tabId, valid.link, adapterForOrigin(valid.sender.origin), valid.message.reasons);
       // A panel that was already open for this tab switches to the new link.
-      const retarget: PanelLinkMessage = { type: 'esign:panel-link', tabId: valid.sender.tabId, link: valid.link };
+      const retarget: PanelLinkMessage = { type: 'esign:panel-link', tabId: valid.sender.tabId, link: valid.link, reasons: valid.message.reasons };
       void browser.runtime.sendMessage(retarget).catch(() => undefined);
       opened.then(
         () => sendResponse({ ok: true }),

@@ -55,7 +55,7 @@ export function App({ link }: { link: string | null }) {
 
   useEffect(() => {
     recorder.event('panel.open', { host: host.kind, link: signing ? 'signing' : link ? 'malformed' : 'none', language: languageRef.current });
-    recorder.setContext({ adapter: host.adapter ?? 'none', detection: host.adapter ? { result: 'sign', reasons: [] } : null });
+    recorder.setContext({ adapter: host.adapter ?? 'none', detection: host.adapter ? { result: 'sign', reasons: host.detectionReasons ?? [] } : null });
     if (!signing) return;
     let cancelled = false;
     void linkHash(signing.token).then((hash) => !cancelled && hash && recorder.setContext({ linkHash: hash }));

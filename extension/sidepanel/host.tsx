@@ -26,6 +26,8 @@ export interface PanelHost {
   recorder: SupportRecorder;
   /** The webmail whose banner opened the panel, when it was one. */
   adapter?: NonNullable<SupportContext['adapter']>;
+  /** Why the banner took the mail for a signing request (webmail/detect.ts), when a banner opened the panel. */
+  detectionReasons?: string[];
 }
 
 const Host = createContext<PanelHost | null>(null);

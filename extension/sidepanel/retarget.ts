@@ -4,6 +4,7 @@
  */
 import type { PanelLinkMessage, WebmailAdapter } from '../background/panel';
 import { panelPath } from '../background/panel';
+import { DETECTION_REASON } from '../background/messages';
 
 export function tabFromLocation(search: string): number | null {
   const raw = new URLSearchParams(search).get('tab');
@@ -26,5 +27,12 @@ export function retargetPath(
   if (typeof message !== 'object' || message === null) return null;
   const m = message as Partial<PanelLinkMessage>;
   if (m.type !== 'esign:panel-link' || m.tabId !== ctx.tabId || typeof m.link !== 'string' || m.link === ctx.current) return null;
-  return panelPath(m.link, ctx.tabId, ctx.adapter);
+  const reasons = Array.isArray(m.reasons) ? m.reasons.filter((r): r is string => typeof r === 'string' && DETECTION_REASON.test(r)).slice(0, 10) : undefined;
+  return panelPath(m.link, ctx.tabId, ctx.adapter, reasons);
+}
+
+/** `&why=` of the panel's URL: the banner's detection reasons (short codes), or [] when absent. */
+export function detectionReasonsFromLocation(search: string): string[] {
+  const raw = new URLSearchParams(search).get('why');
+  return raw ? raw.split(',').filter((r) => DETECTION_REASON.test(r)).slice(0, 10) : [];
 }

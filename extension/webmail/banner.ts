@@ -10,7 +10,7 @@ import type { BannerHandle, Detection } from './detect';
 export interface BannerCallbacks {
   t: Translate;
   loadInfo(link: string): Promise<BannerInfo | null>;
-  open(link: string): void;
+  open(link: string, reasons: string[]): void;
 }
 
 const STYLE = `
@@ -54,7 +54,7 @@ function render(root: ShadowRoot, detection: Detection, cb: BannerCallbacks) {
   const server = el(doc, 'div', { class: 'meta' }, t('banner.server', { host: new URL(detection.link).host }));
   text.append(title, meta, server);
   const button = el(doc, 'button', { type: 'button', 'data-testid': 'esign-open' }, t('banner.open'));
-  button.addEventListener('click', () => cb.open(detection.link));
+  button.addEventListener('click', () => cb.open(detection.link, detection.reasons));
   box.append(text, button);
   root.append(box);
 

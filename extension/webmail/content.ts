@@ -26,9 +26,9 @@ export async function runWebmail(adapter: WebmailAdapter, ctx: ContentScriptCont
     }
     return p;
   };
-  const open = (link: string) => {
+  const open = (link: string, reasons: string[]) => {
     // Sent synchronously in the click's turn: the background opens the panel within the gesture.
-    void browser.runtime.sendMessage({ type: 'esign:open-panel', link }).catch(() => undefined);
+    void browser.runtime.sendMessage({ type: 'esign:open-panel', link, reasons }).catch(() => undefined);
   };
 
   const watcher = watchMailbox({

@@ -6,7 +6,16 @@ import { judgeLink, type SuspicionReason } from '../links/trust';
 import type { MessageLink, OpenMessage, WebmailAdapter } from './adapter';
 
 export type Detection =
-  | { kind: 'sign'; link: string; origin: string }
+  | {
+      kind: 'sign';
+      link: string;
+      origin: string;
+      /**
+       * Why this is a signing request, as short codes for the support bundle (never the link itself):
+       * `subject:signing|other`, `link:direct|unwrapped`, `link:{n}/{count}`.
+       */
+      reasons: string[];
+    }
   | { kind: 'warning'; reason: SuspicionReason; host: string };
 
 // 署名依頼 / 確認依頼 / 押印依頼 / 電子契約 / signature request / please sign …
@@ -23,9 +32,12 @@ export function detectMessage(
 ): Detection | null {
   const signingSubject = isSigningSubject(message.subject);
   let warning: Detection | null = null;
-  for (const link of message.links) {
+  for (const [i, link] of message.links.entries()) {
     const v = judgeLink(link, trusted);
-    if (v.kind === 'signing') return { kind: 'sign', link: v.link, origin: v.origin };
+    if (v.kind === 'signing') {
+      const reasons = [`subject:${signingSubject ? 'signing' : 'other'}`, `link:${v.link === link.href ? 'direct' : 'unwrapped'}`, `link:${i + 1}/${message.links.length}`];
+      return { kind: 'sign', link: v.link, origin: v.origin, reasons };
+    }
     if (v.kind !== 'suspicious' || warning) continue;
     if (v.strength !== 'plain' || signingSubject) warning = { kind: 'warning', reason: v.reason, host: v.host };
   }

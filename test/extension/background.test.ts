@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { validateContentMessage, type MessageSender } from '../../extension/background/messages';
 import { openPanel, panelPath } from '../../extension/background/panel';
 import { fetchPublicInfo } from '../../extension/background/public-info';
-import { retargetPath, tabFromLocation } from '../../extension/sidepanel/retarget';
+import { detectionReasonsFromLocation, retargetPath, tabFromLocation } from '../../extension/sidepanel/retarget';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const SERVER = 'https://esign.city.example.lg.jp';
@@ -44,6 +44,19 @@ describe('background message validation', () => {
     ['a query string riding along', { type: 'esign:open-panel', link: `${LINK}?next=https://evil.example` }, {}, 'untrusted-link'],
   ])('rejects a message from %s', (_, message, sender, reason) => {
     expect(validate(message, sender)).toEqual({ ok: false, reason });
+  });
+
+  it('carries the banner\'s detection reasons (short codes only) from open-panel into the panel URL', () => {
+    const reasons = ['subject:signing', 'link:unwrapped', 'link:2/3'];
+    const v = validate({ type: 'esign:open-panel', link: LINK, reasons });
+    expect(v).toMatchObject({ ok: true, message: { type: 'esign:open-panel', link: LINK, reasons } });
+    const query = new URLSearchParams(panelPath(LINK, 7, 'gmail', reasons).split('?')[1]);
+    expect(detectionReasonsFromLocation(`?${query}`)).toEqual(reasons);
+    for (const bad of [['https://evil.example/x'], ['subject:signing', 42], 'subject:signing', Array(11).fill('link:1/1'), [`link:${TOKEN}`]]) {
+      expect(validate({ type: 'esign:open-panel', link: LINK, reasons: bad })).toEqual({ ok: false, reason: 'shape' });
+    }
+    expect(validate({ type: 'esign:public-info', link: LINK, reasons })).toEqual({ ok: false, reason: 'shape' });
+    expect(detectionReasonsFromLocation(`?why=${encodeURIComponent('subject:signing,<script>,link:1/1')}`)).toEqual(['subject:signing', 'link:1/1']);
   });
 
   it('checks the link shape even before the trust list has loaded', () => {

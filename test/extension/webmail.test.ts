@@ -53,7 +53,11 @@ describe('the Gmail adapter', () => {
     expect(m.senderHint).toBe('no-reply@esign.city.example.lg.jp');
     expect(m.links.map((l) => l.href)).toContain(LINK);
     expect((m.anchor.before as Element).matches('div.ii.gt')).toBe(true);
-    expect(detectMessage(m, TRUSTED)).toEqual({ kind: 'sign', link: LINK, origin: SERVER });
+    const d = detectMessage(m, TRUSTED);
+    expect(d).toMatchObject({ kind: 'sign', link: LINK, origin: SERVER });
+    // Gmail keeps the real address in href (its wrapper is in data-saferedirecturl); the reasons never carry the link.
+    expect(d?.kind === 'sign' && d.reasons).toEqual(['subject:signing', 'link:direct', 'link:1/2']);
+    expect(JSON.stringify(d?.kind === 'sign' && d.reasons)).not.toContain('/s/');
   });
 
   it('finds the message in the preview pane', () => {
@@ -93,7 +97,7 @@ describe('the Outlook adapter', () => {
     expect(m.subject).toContain('署名依頼');
     expect(m.senderHint).toBe('no-reply@esign.city.example.lg.jp');
     expect(m.links[0].href).toMatch(/^https:\/\/jpn01\.safelinks\.protection\.outlook\.com\/\?url=/);
-    expect(detectMessage(m, TRUSTED)).toEqual({ kind: 'sign', link: LINK, origin: SERVER });
+    expect(detectMessage(m, TRUSTED)).toMatchObject({ kind: 'sign', link: LINK, origin: SERVER, reasons: ['subject:signing', 'link:unwrapped', 'link:1/2'] });
     expect((m.anchor.before as Element).id).toBe('UniqueMessageBody_2');
   });
 
@@ -101,7 +105,7 @@ describe('the Outlook adapter', () => {
     const full = outlookPage('', outlookReadingPaneHtml(thread(safeLinks(signingBody(LINK)))).replace('id="ReadingPaneContainerId"', ''));
     load(full);
     expect(document.getElementById('ReadingPaneContainerId')).toBeNull();
-    expect(outlook.openMessages(document).map((m) => detectMessage(m, TRUSTED))).toEqual([{ kind: 'sign', link: LINK, origin: SERVER }]);
+    expect(outlook.openMessages(document).map((m) => detectMessage(m, TRUSTED))).toEqual([{ kind: 'sign', link: LINK, origin: SERVER, reasons: expect.any(Array) }]);
   });
 
   it('finds nothing without a reading pane', () => {

@@ -7,7 +7,7 @@ import { extensionUrl } from '../../extension-url';
 import { judgeLink } from '../../links/trust';
 import { parseSigningLink } from '../../sidepanel/api';
 import type { PanelHost } from '../../sidepanel/host';
-import { adapterFromLocation, retargetPath, tabFromLocation } from '../../sidepanel/retarget';
+import { adapterFromLocation, detectionReasonsFromLocation, retargetPath, tabFromLocation } from '../../sidepanel/retarget';
 import { SupportRecorder } from '../../support/recorder';
 import { originPattern, trustsOrigin } from '../../trust/servers';
 import { stashForVerification, verifierUrl } from '../../verify/handoff';
@@ -44,5 +44,6 @@ export function extensionHost(search: string): PanelHost {
     pdfAssets: extensionUrl('/pdfjs/'),
     recorder: new SupportRecorder(),
     adapter,
+    detectionReasons: detectionReasonsFromLocation(search),
   };
 }
