@@ -7,13 +7,14 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './store/db.js';
+import { q } from './store/prepared.js';
 import { DiskBlobStore, unwrapDataKey, type BlobStore } from './store/blobs.js';
 import { loadMasterKey } from './store/master-key.js';
 import { appendAudit } from './audit/log.js';
 import { MailOutbox, type AttachmentRef } from './mail/outbox.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
 import { NoopSigningService, type SigningService } from './signing/service.js';
-import { documents, envelopes } from './store/schema.js';
+import { envelopes } from './store/schema.js';
 
 export interface Services {
   config: Config;
@@ -91,7 +92,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
 
 /** The document's bytes as they currently stand (decrypted). */
 export function readDocument(s: Services, documentId: string): Buffer {
-  const doc = s.db.select().from(documents).where(eq(documents.id, documentId)).get();
+  const doc = q(s.db).documentById.get({ id: documentId });
   if (!doc) throw new Error(`no document ${documentId}`);
   return s.blobs.get(unwrapDataKey(s.masterKey, doc.wrappedKey), doc.currentBlobId);
 }

@@ -13,7 +13,7 @@ import { hashToken, newId, newToken, sha256Hex } from '../auth/secrets.js';
 import { newDataKey, unwrapDataKey } from '../store/blobs.js';
 import { q } from '../store/prepared.js';
 import { documents, downloadLinks, envelopes, fields, recipients } from '../store/schema.js';
-import { appendAudit, auditTrail } from '../audit/log.js';
+import { appendAudit } from '../audit/log.js';
 import type { AttachmentRef } from '../mail/outbox.js';
 import { queueMail } from './notify.js';
 import { concluded, rejected } from '../mail/templates.js';
@@ -24,6 +24,7 @@ import type { CompleteResponse, DocumentsResponse } from '../../shared/api/recip
 import { authenticateSession, linkState, stateFailure, type Caller, type Link } from './recipient-access.js';
 import { currentSigner, documentsOf, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type FieldRow } from './load.js';
 import { activateRecipient, placedField } from './send.js';
+import { stageClock } from '../stage-timing.js';
 
 
 /** The recipient row as this link knows it, still their turn, and not being completed by another request. */
@@ -132,7 +133,9 @@ export async function completeRecipient(
   values: Record<string, string>,
   caller: Caller,
 ): Promise<CompleteResponse> {
+  const clock = stageClock('esign:completion');
   const link = authenticateSession(s, token, authorization);
+  clock?.mark('authenticate');
   const now = s.now();
   const failure = stateFailure(linkState(link, now), link.recipient);
   if (failure) throw failure;
@@ -141,9 +144,11 @@ export async function completeRecipient(
   const fieldsByDoc = new Map(docs.map((d) => [d.id, fieldsOf(s.db, d.id)]));
   const mine = [...fieldsByDoc.values()].flat().filter((f) => f.recipientId === recipient.id);
   checkFieldValues(mine, values);
+  clock?.mark('load');
 
   const claimId = newId();
   const claimed = q(s.db).claimRecipient.run({ claimId, claimUntil: now + s.config.completionClaimMs, id: recipient.id, linkGeneration: recipient.linkGeneration, now });
+  clock?.mark('claim');
   if (claimed.changes !== 1) {
     const fresh = q(s.db).recipientClaim.get({ id: recipient.id });
     if (fresh?.status === 'completed') throw fail('already-completed', 409, {}, { state: 'completed' });
@@ -154,6 +159,7 @@ export async function completeRecipient(
   const signers = recipientsOf(s.db, env.id).filter((r) => r.role === 'signer');
   const isLast = signers.every((r) => r.id === recipient.id || r.status === 'completed');
   const sender = senderOf(s.db, env);
+  clock?.mark('load');
 
   let signed: { docId: string; blobId: string; sha256: string; size: number; changed: boolean }[];
   let certificate: { blobId: string; wrapped: string } | null = null;
@@ -162,6 +168,7 @@ export async function completeRecipient(
     for (const doc of docs) {
       const key = unwrapDataKey(s.masterKey, doc.wrappedKey);
       const pdf = s.blobs.get(key, doc.currentBlobId);
+      clock?.mark('blob-read');
       let out: Uint8Array = await s.signing.approve({
         pdf,
         documentId: doc.id,
@@ -173,6 +180,7 @@ export async function completeRecipient(
           .map((f) => ({ field: placedField(f), value: values[f.id]! })),
       });
       if (isLast) out = await s.signing.conclude({ pdf: out, documentId: doc.id });
+      clock?.mark('sign');
       const changed = out !== pdf;
       signed.push({
         docId: doc.id,
@@ -181,6 +189,7 @@ export async function completeRecipient(
         size: out.length,
         changed,
       });
+      clock?.mark('blob-write');
     }
     if (isLast) {
       const cert = await s.signing.conclusionCertificate(certificateInput(s, env, sender, docs, signed, recipient, caller, now));
@@ -188,6 +197,7 @@ export async function completeRecipient(
         const { dataKey, wrapped } = newDataKey(s.masterKey);
         certificate = { blobId: await s.blobs.put(dataKey, cert), wrapped };
       }
+      clock?.mark('certificate');
     }
   } catch (err) {
     release();
@@ -223,14 +233,19 @@ export async function completeRecipient(
       } else {
         q(tx).concludeEnvelope.run({ now, blobId: certificate?.blobId ?? null, wrappedKey: certificate?.wrapped ?? null, id: env.id });
         appendAudit(s.auditKey, tx, { envelopeId: env.id, actor: 'system', action: 'envelope.concluded', at: now, details: { documents: signed.map((d) => ({ id: d.docId, sha256: d.sha256 })), certificate: certificate !== null } });
+        clock?.mark('commit: writes and audit');
         queueConclusionMail(s, tx, env, sender, docs.map((d) => ({ ...d, size: signed.find((x) => x.docId === d.id)!.size })), certificate !== null, now);
       }
+      clock?.mark('commit: mail');
     }, { behavior: 'immediate' });
+    clock?.mark('commit: sqlite');
   } catch (err) {
     release();
     throw err;
   }
   s.outbox.kick();
+  clock?.mark('outbox kick');
+  clock?.done();
   return { status: 'completed', next, concluded: next === null };
 }
 
@@ -244,10 +259,13 @@ function certificateInput(
   caller: Caller,
   now: number,
 ): ConclusionCertificateInput {
-  const kept = new Set(['envelope.sent', 'access-code.accepted', 'recipient.completed', 'document.viewed', 'document.downloaded']);
-  const operations = auditTrail(s.db, env.id)
-    .filter((e) => kept.has(e.action))
-    .map((e) => ({ at: new Date(e.at), action: e.action, actor: e.actor, ip: e.ip, method: String(e.details.method ?? (e.actor.startsWith('recipient:') ? 'web' : 'api')) }));
+  // envelope.sent, access-code.accepted, recipient.completed, document.viewed / downloaded, in order.
+  const operations = q(s.db)
+    .auditTrailOf.all({ envelopeId: env.id })
+    .map((e) => {
+      const method = (JSON.parse(e.details) as { method?: unknown }).method;
+      return { at: new Date(e.at), action: e.action, actor: e.actor, ip: e.ip, method: String(method ?? (e.actor.startsWith('recipient:') ? 'web' : 'api')) };
+    });
   operations.push({ at: new Date(now), action: 'recipient.completed', actor: `recipient:${last.name} <${last.email}>`, ip: caller.ip, method: caller.extension ? 'extension' : 'web' });
   return {
     envelopeId: env.id,

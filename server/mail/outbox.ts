@@ -7,13 +7,14 @@
  * between the server's "250 OK" and our commit of "sent", microseconds wide; a duplicate from it carries
  * the same Message-ID, which mail systems de-duplicate.)
  */
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { outbox } from '../store/schema.js';
 import { q } from '../store/prepared.js';
 import { newId } from '../auth/secrets.js';
 import type { RenderedMail } from './templates.js';
 import type { MailTransport, OutgoingMail } from './transport.js';
+import { stageClock } from '../stage-timing.js';
 
 export type AttachmentRef =
   | { kind: 'document'; documentId: string; filename: string }
@@ -108,54 +109,37 @@ export class MailOutbox {
     let sent = 0;
     const sender = async () => {
       for (;;) {
-        const [row] = this.claim(1);
-        if (!row) return;
-        if (await this.sendOne(row)) sent++;
+        const clock = stageClock('esign:outbox');
+        const [row] = this.claim();
+        clock?.mark(row ? 'claim' : 'claim (none due)');
+        if (!row) return clock?.done();
+        if (await this.sendOne(row, clock)) sent++;
+        clock?.done();
       }
     };
     await Promise.all(Array.from({ length: concurrency }, sender));
     return sent;
   }
 
-  private claim(limit: number) {
+  /** One due mail (or one whose sender died mid-send), leased to this sender; prepared statements. */
+  private claim(): (typeof outbox.$inferSelect)[] {
     const now = Date.now();
     return this.db.transaction((tx) => {
-      // Two queries, each served by its index (status, next_attempt_at) / (status, lease_until): an OR
-      // with an ORDER BY on another column scanned the whole outbox for every mail.
-      const due = tx
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-        .orderBy(outbox.nextAttemptAt)
-        .limit(limit)
-        .all();
-      if (due.length < limit) {
-        due.push(
-          ...tx
-            .select()
-            .from(outbox)
-            .where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now)))
-            .orderBy(outbox.leaseUntil)
-            .limit(limit - due.length)
-            .all(),
-        );
-      }
-      if (due.length === 0) return [];
-      tx.update(outbox)
-        .set({ status: 'sending', leaseUntil: now + this.leaseMs })
-        .where(inArray(outbox.id, due.map((r) => r.id)))
-        .run();
-      return due;
+      const row = q(tx).dueMail.get({ now }) ?? q(tx).strandedMail.get({ now });
+      if (!row) return [];
+      q(tx).leaseMail.run({ id: row.id, leaseUntil: now + this.leaseMs });
+      return [row];
     }, { behavior: 'immediate' });
   }
 
-  private async sendOne(row: typeof outbox.$inferSelect): Promise<boolean> {
+  private async sendOne(row: typeof outbox.$inferSelect, clock: ReturnType<typeof stageClock> = null): Promise<boolean> {
     try {
       const refs = JSON.parse(row.attachments) as AttachmentRef[];
       const attachments = [];
       for (const ref of refs) {
         attachments.push({ filename: ref.filename, content: Buffer.from(await this.events.resolveAttachment(ref)), contentType: 'application/pdf' });
       }
+      clock?.mark('attachments');
       const mail: OutgoingMail = {
         id: row.id,
         messageId: row.messageId,
@@ -168,10 +152,12 @@ export class MailOutbox {
         date: new Date(row.createdAt),
       };
       await this.transport.send(mail);
+      clock?.mark('transport');
       this.db.transaction((tx) => {
-        tx.update(outbox).set({ status: 'sent', sentAt: Date.now(), leaseUntil: null, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, row.id)).run();
+        q(tx).mailSent.run({ now: Date.now(), id: row.id });
         this.events.onResult(row, { ok: true });
       }, { behavior: 'immediate' });
+      clock?.mark('mark sent');
       return true;
     } catch (err) {
       const attempts = row.attempts + 1;

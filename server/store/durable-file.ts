@@ -26,12 +26,26 @@ export function writeFileDurably(file: string, data: Uint8Array | string, mode =
   }
 }
 
+/** Folders this process has made or found: a write into one skips the mkdir (one thread-pool trip fewer). */
+const knownFolders = new Set<string>();
+
 /** The same, off the event loop: fsync runs in libuv's thread pool, so requests keep flowing meanwhile. */
 export async function writeFileDurablyAsync(file: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
+  if (!knownFolders.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    knownFolders.add(dir);
+  }
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', mode);
+  let fh;
+  try {
+    fh = await open(tmp, 'w', mode);
+  } catch (err) {
+    // The folder went away since (someone removed it): make it again.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true });
+    fh = await open(tmp, 'w', mode);
+  }
   try {
     await fh.writeFile(data);
     await fh.sync();

@@ -2,7 +2,7 @@
  * The hot-path queries, prepared once per database. Drizzle builds SQL anew on every call (≈ 40–130 µs
  * here), which dominated public-info and completion requests; a prepared Drizzle query runs in a few µs.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { auditEvents, documents, envelopes, fields, organizations, outbox, recipients, users } from './schema.js';
 
@@ -88,6 +88,24 @@ function build(db: Db) {
         nextAttemptAt: p('now'),
         createdAt: p('now'),
       })
+      .prepare(),
+    // What the conclusion certificate lists (recipient-actions.ts), in order.
+    auditTrailOf: db
+      .select({ at: auditEvents.at, action: auditEvents.action, actor: auditEvents.actor, ip: auditEvents.ip, details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.envelopeId, p('envelopeId')), inArray(auditEvents.action, ['envelope.sent', 'access-code.accepted', 'recipient.completed', 'document.viewed', 'document.downloaded'])))
+      .orderBy(asc(auditEvents.seq))
+      .prepare(),
+    documentById: db.select().from(documents).where(eq(documents.id, p('id'))).prepare(),
+    // The outbox worker (mail/outbox.ts): due mail, then mail whose sender died mid-send (its lease ran
+    // out), each served by its own index; a claimed row is leased to this sender.
+    dueMail: db.select().from(outbox).where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, p('now')))).orderBy(asc(outbox.nextAttemptAt)).limit(1).prepare(),
+    strandedMail: db.select().from(outbox).where(and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, p('now')))).orderBy(asc(outbox.leaseUntil)).limit(1).prepare(),
+    leaseMail: db.update(outbox).set({ status: 'sending', leaseUntil: v('leaseUntil') }).where(eq(outbox.id, p('id'))).prepare(),
+    mailSent: db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: v('now'), leaseUntil: null, attempts: sql`${outbox.attempts} + 1` })
+      .where(eq(outbox.id, p('id')))
       .prepare(),
     insertAudit: db
       .insert(auditEvents)
