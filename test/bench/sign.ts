@@ -141,9 +141,13 @@ function peerTime(cmd: string, args: string[], runs: number): Timing | string {
 }
 
 /**
- * Child-process mode: sign `file` once after a warm-up and report the peak resident memory the signing
- * adds. Linux lets a process reset its high-water mark (`5` > /proc/self/clear_refs), so VmHWM after
- * the approval is the peak of that approval alone.
+ * Child-process mode: sign `file` once after a warm-up and report how much resident memory reading and
+ * signing it needs above the process's own baseline (code loaded, warmed up, collected): the input
+ * buffer, the output and everything in between. The baseline is taken before the file is read: taken
+ * after, it hid the output in heap pages the freed read buffer had left resident (glibc raises its mmap
+ * threshold after freeing a large block), and the figure came out as "0 MB added".
+ * Linux lets a process reset its high-water mark (`5` > /proc/self/clear_refs); VmHWM is the larger of
+ * that mark and the current RSS, and the input and output are still held when it is read.
  */
 async function memoryChild(file: string) {
   const signing = await signingService();
@@ -151,11 +155,11 @@ async function memoryChild(file: string) {
   const approve = (pdf: Uint8Array) =>
     signing.service.approve({ pdf, documentId: 'b', signerName: 'Bench', signerEmail: 'b@example.jp', approvedAt: new Date(), fieldValues: [] });
   await approve(small);
-  const pdf = new Uint8Array(readFileSync(file));
   (globalThis as { gc?: () => void }).gc?.();
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
   writeFileSync('/proc/self/clear_refs', '5');
   const baseline = kb('VmRSS');
+  const pdf = readFileSync(file);
   const out = await approve(pdf);
   const peak = kb('VmHWM');
   process.stdout.write(JSON.stringify({ baseline, peak, delta: peak - baseline, input: pdf.length, out: out.length }));
@@ -228,7 +232,7 @@ export async function benchSign(): Promise<void> {
   console.log(`         faster than pdfsig and mutool on every file: ${faster ? 'OK' : 'MISSED'}`);
   console.log(
     m
-      ? `         (b) peak memory of one approval: input ${mb(m.input)} + ${mb(m.delta)} added at peak = ${((m.input + m.delta) / m.input).toFixed(2)}× the file (target < 3×) ${m.input + m.delta < 3 * m.input ? 'OK' : 'MISSED'}`
+      ? `         (b) peak memory of reading and signing the ${mb(m.input)} file: ${mb(m.delta)} above the process's baseline = ${(m.delta / m.input).toFixed(2)}× the file (input and output included; target < 3×) ${m.delta < 3 * m.input ? 'OK' : 'MISSED'}`
       : `         (b) memory child failed: ${mem.stderr.split('\n').slice(0, 3).join(' ')}`,
   );
 }
