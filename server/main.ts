@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import path from 'node:path';
+import { webBundle } from './web/bundle.js';
 import { createApp, type RouteExtension } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { openServices, type ServiceOverrides, type Services } from './services.js';
@@ -63,7 +64,14 @@ async function main() {
   console.log(`esign server listening on ${running.url} (public URL ${config.publicUrl})`);
   console.log(`  data:    ${config.dataDir}  (mail: ${config.smtpUrl ? 'SMTP' : path.join(config.dataDir, 'outbox')})`);
   console.log(`  signing: ${running.services.signing.kind}`);
-  console.log(`  extension: npm run build, then load ${ext} in chrome://extensions (developer mode → Load unpacked)`);
+  console.log(`  extension: npm run build, then load ${ext} in chrome://extensions (developer mode → Load unpacked);`);
+  console.log('             its console page (console.html, linked from the options) sends and tracks envelopes');
+  // The web signing page's bundle is built now rather than on the first recipient's request.
+  const t0 = Date.now();
+  void webBundle().then(
+    (b) => console.log(`  web signing page: ${config.publicUrl}/s/{token} in any browser (bundle ${b.script}, ready in ${Date.now() - t0} ms)`),
+    (e: unknown) => console.error(`  web signing page: the bundle could not be built (${String((e as Error).message ?? e)}); it is retried on the first request`),
+  );
   if (demo) {
     const d = demo as DemoCredentials;
     console.log(`\nFirst start: a demo organisation was created (also in ${path.join(config.dataDir, 'demo-credentials.txt')}):`);
