@@ -385,6 +385,12 @@ describe('the side panel', () => {
     const tabs = page.locator('[data-testid=doc-tab]');
     await expect.poll(() => tabs.allTextContents()).toEqual(['ukesho.pdf', 'gyomu-itaku.pdf']);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('doc-tab');
+    // Switching back and forth while the documents still load: each switch drops a loading pdf.js task,
+    // and the next document must still open (the shared pdf.js worker must not go down with it).
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowLeft');
+    }
     await page.keyboard.press('ArrowRight');
     expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true');
     await page.locator('[data-testid=pdf-canvas][data-rendered-page="1"]').waitFor({ timeout: 15_000 });
