@@ -35,14 +35,7 @@ export interface SignedDataResult {
 
 function octets(v: asn1js.OctetString): Uint8Array {
   if (v.idBlock.isConstructed) {
-    const parts = (v.valueBlock.value as asn1js.OctetString[]).map((p) => octets(p));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes((v.valueBlock.value as asn1js.OctetString[]).map((p) => octets(p)));
   }
   return new Uint8Array(v.valueBlock.valueHexView);
 }
