@@ -19,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'extension',
           include: ['test/extension/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/helpers/pdfjs-node20.ts'],
           environment: 'happy-dom',
           testTimeout: 30_000,
         },

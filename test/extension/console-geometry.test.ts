@@ -11,15 +11,6 @@ import {
   type PageGeometry,
 } from '../../extension/console/clerk/field-geometry';
 
-// pdf.js uses Promise.withResolvers (Node 22+); the project supports Node 20.
-const P = Promise as unknown as { withResolvers?: () => unknown };
-P.withResolvers ??= () => {
-  let resolve!: (v: unknown) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
-  return { promise, resolve, reject };
-};
-
 const A4: PageGeometry = { viewBox: [0, 0, 595.3, 841.89], rotate: 0 };
 /** A page whose crop box does not start at the origin (a scanned page trimmed by the scanner). */
 const CROPPED: PageGeometry = { viewBox: [36, 72, 436, 672], rotate: 0 };

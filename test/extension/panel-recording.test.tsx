@@ -17,10 +17,8 @@ import { signingLinkIn } from '../helpers/smtp';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 await vi.hoisted(async () => {
-  // pdf.js 6 extends the global `Iterator` (Chrome 122+, Node 22+) when it loads; Node 20 lacks the binding.
-  const g = globalThis as Record<string, unknown>;
-  g.Iterator ??= { prototype: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) };
   // A document for React, before react-dom loads; fetch and the rest stay Node's.
+  const g = globalThis as Record<string, unknown>;
   const { Window } = await import('happy-dom');
   const win = new Window({ url: 'http://localhost:3000/' });
   for (const name of ['window', 'document', 'HTMLElement', 'HTMLIFrameElement', 'Element', 'Node', 'Event', 'requestAnimationFrame', 'cancelAnimationFrame', 'getComputedStyle']) {

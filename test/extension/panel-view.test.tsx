@@ -18,11 +18,6 @@ import { linkOfPage, webHost } from '../../extension/web/host';
 import { sample } from '../helpers/shared-dir';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-vi.hoisted(() => {
-  // pdf.js 6 extends the global `Iterator` (Chrome 122+, Node 22+) when it loads; Node 20 lacks the binding.
-  const g = globalThis as { Iterator?: unknown };
-  g.Iterator ??= { prototype: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) };
-});
 
 const TOKEN = 'q3Vx9kTz0mB5nJ8rW2yL6pH1sD4fG7cX0vN3bM6kQ9e';
 const info: PublicInfo = {

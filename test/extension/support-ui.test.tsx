@@ -20,8 +20,8 @@ import type { Actor } from '../../server/auth/actor';
 
 /**
  * The real server runs in this process, so it keeps Node's fetch, Request and Headers; the page gets a
- * happy-dom window for everything Node lacks (document, elements, navigator.clipboard…). pdf.js (the
- * replayed panel's PDF view) extends Iterator.prototype, a global only from Node 22; Chromium has it.
+ * happy-dom window for everything Node lacks (document, elements, navigator.clipboard…). pdf.js's needs
+ * from Node 20 come from test/helpers/pdfjs-node20.ts.
  */
 const dom = await vi.hoisted(async () => {
   const { Window } = await import('happy-dom');
@@ -32,7 +32,6 @@ const dom = await vi.hoisted(async () => {
   }
   for (const key of ['window', 'document', 'navigator', 'location']) Object.defineProperty(g, key, { value: key === 'window' ? window : (window as unknown as Record<string, unknown>)[key], configurable: true, writable: true });
   g.IS_REACT_ACT_ENVIRONMENT = true;
-  g.Iterator ??= { prototype: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) };
   return { window };
 });
 
