@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
@@ -45,4 +45,16 @@ export async function launchWithExtension(opts: { extensionDir?: string; locale?
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Drops files on the element `data-testid={testId}` as a user does: real `dragover` and `drop` events carrying a DataTransfer. */
+export async function dropFiles(page: Page, testId: string, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, { type: 'application/pdf' }));
+    return dt;
+  }, payload);
+  await page.dispatchEvent(`[data-testid=${testId}]`, 'dragover', { dataTransfer });
+  await page.dispatchEvent(`[data-testid=${testId}]`, 'drop', { dataTransfer });
 }

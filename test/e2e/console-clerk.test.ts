@@ -15,7 +15,7 @@ import type { EnvelopeView } from '../../shared/api/sender.js';
 import { verifyPdf } from '../../shared/verify/index.js';
 import { totpCode } from '../../server/auth/users.js';
 import { samplePath } from '../helpers/shared-dir.js';
-import { launchWithExtension, type ExtensionBrowser } from './browser.js';
+import { dropFiles, launchWithExtension, type ExtensionBrowser } from './browser.js';
 import { buildExtensionTrusting } from './build.js';
 import { freePort, startTestServer, type Mail, type TestServer } from './server.js';
 
@@ -237,7 +237,7 @@ describe('the console clerk tab', () => {
 
     // Dropped: a PDF pdf.js repairs silently but the server refuses (startxref points 3 bytes off): the server's
     // message lands against that file and nothing else in the form is lost.
-    await dropFiles('document-drop', [{ name: 'ukesho-xref.pdf', bytes: withStartxrefOff(readFileSync(UKESHO)) }]);
+    await dropFiles(page, 'document-drop', [{ name: 'ukesho-xref.pdf', bytes: withStartxrefOff(readFileSync(UKESHO)) }]);
     const broken = page.locator('[data-testid=document-item][data-name="ukesho-xref.pdf"]');
     await expect.poll(() => broken.getAttribute('data-check')).toBe('ok');
 
@@ -408,17 +408,6 @@ describe('the console clerk tab', () => {
   });
 });
 
-/** Drops files on a zone as a user does: a real `drop` event carrying a DataTransfer. */
-async function dropFiles(testId: string, files: { name: string; bytes: Uint8Array }[]) {
-  const payload = files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes).toString('base64') }));
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, { type: 'application/pdf' }));
-    return dt;
-  }, payload);
-  await page.dispatchEvent(`[data-testid=${testId}]`, 'dragover', { dataTransfer });
-  await page.dispatchEvent(`[data-testid=${testId}]`, 'drop', { dataTransfer });
-}
 
 /** The same PDF with its startxref pointing 3 bytes past the cross-reference section. */
 function withStartxrefOff(pdf: Buffer): Buffer {

@@ -11,7 +11,7 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf, type VerificationReport } from '../../shared/verify/index.js';
 import { corpusPath, samplePath } from '../helpers/shared-dir.js';
-import { launchWithExtension, type ExtensionBrowser } from './browser.js';
+import { dropFiles, launchWithExtension, type ExtensionBrowser } from './browser.js';
 import { buildExtensionTrusting } from './build.js';
 import { freePort, sendEnvelope, startTestServer, type TestServer } from './server.js';
 
@@ -51,17 +51,6 @@ async function openVerifier(query = ''): Promise<Page> {
   return page;
 }
 
-/** Drops files on the zone as a user does: a real `drop` event carrying a DataTransfer. */
-async function drop(page: Page, files: { name: string; bytes: Uint8Array }[]) {
-  const payload = files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes).toString('base64') }));
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, { type: 'application/pdf' }));
-    return dt;
-  }, payload);
-  await page.dispatchEvent('[data-testid=verify-drop]', 'dragover', { dataTransfer });
-  await page.dispatchEvent('[data-testid=verify-drop]', 'drop', { dataTransfer });
-}
 
 async function verdicts(page: Page, count: number): Promise<Record<string, string>> {
   const results = page.locator('[data-testid=verify-result]');
@@ -109,7 +98,7 @@ describe('the verify page', () => {
       }).observe(document.body, { childList: true, subtree: true, attributes: true });
     });
     const corpus = DROPPED.map((f) => ({ name: path.basename(f), bytes: new Uint8Array(readFileSync(corpusPath(f))) }));
-    await drop(page, corpus);
+    await dropFiles(page, 'verify-drop', corpus);
     await page.setInputFiles('[data-testid=verify-file]', [{ name: 'ukesho-signed.pdf', mimeType: 'application/pdf', buffer: Buffer.from(signed) }]);
     const got = await verdicts(page, corpus.length + 1);
     browser.context.off('request', record);
