@@ -47,13 +47,15 @@ export function EnvelopeDetail({ api, envelopeId, justSent, onBack }: Props) {
     setNotice(null);
     try {
       await run();
+      // Read first, then say it is done: the notice never stands beside the state from before the action.
+      await load();
       setNotice(t(done, vars));
       return true;
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      await load();
       return false;
     } finally {
-      await load();
       setBusy(false);
     }
   };
