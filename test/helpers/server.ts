@@ -70,4 +70,29 @@ export const api = (t: TestServer) => ({
     fetch(`${t.url}${p}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...headers } }),
 });
 
+/** Signs a staff member in through POST /api/auth/login; the session token. */
+export async function loginAs(t: TestServer, email: string, password: string): Promise<string> {
+  const res = await api(t).post('/api/auth/login', { email, password });
+  if (res.status !== 200) throw new Error(`login of ${email}: HTTP ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * The people help-desk tests need beside the demo organisation's admin: a help-desk operator and a
+ * second sender of the same organisation (their session tokens), and an admin API key of another
+ * organisation (which must never see the demo organisation's envelopes).
+ */
+export async function helpdeskStaff(t: TestServer, operator: { email: string; name: string }, senderEmail: string): Promise<{ helpdesk: string; sender: string; otherOrgKey: string }> {
+  const me = (await (await api(t).get('/api/me', t.apiKey)).json()) as { orgId: string };
+  await createUser(t.services.db, { orgId: me.orgId, email: operator.email, name: operator.name, role: 'helpdesk', password: 'help desk password' });
+  await createUser(t.services.db, { orgId: me.orgId, email: senderEmail, name: '担当 二郎', role: 'sender', password: 'sender password 1' });
+  const otherOrg = createOrganization(t.services.db, '別市 契約課');
+  const otherAdmin = await createUser(t.services.db, { orgId: otherOrg, email: 'admin@other-city.example.lg.jp', name: '別市 管理者', role: 'admin', password: 'other admin password' });
+  return {
+    helpdesk: await loginAs(t, operator.email, 'help desk password'),
+    sender: await loginAs(t, senderEmail, 'sender password 1'),
+    otherOrgKey: createApiKey(t.services.db, otherAdmin, 'tests').key,
+  };
+}
+
 export { freePort };

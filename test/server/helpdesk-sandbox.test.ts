@@ -5,9 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createEnvelope, sample, startTestServer, type TestServer } from '../helpers/server.js';
+import { api, createEnvelope, helpdeskStaff, sample, startTestServer, type TestServer } from '../helpers/server.js';
 import { signingLinkIn } from '../helpers/smtp.js';
-import { createApiKey, createOrganization, createUser } from '../../server/auth/users.js';
 import { auditTrail } from '../../server/audit/log.js';
 import { documentsOf } from '../../server/envelopes/load.js';
 import { unwrapDataKey } from '../../server/store/blobs.js';
@@ -20,12 +19,6 @@ let helpdesk: string;
 let sender: string;
 let otherOrgKey: string;
 const OPERATOR = 'support-desk@city.example.lg.jp';
-
-async function login(email: string, password: string) {
-  const res = await api(t).post('/api/auth/login', { email, password });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
 
 /** A two-page document whose pages differ: A3 landscape, then US Letter with a crop box. */
 async function oddSizedPdf(): Promise<Uint8Array> {
@@ -54,14 +47,7 @@ const shapeOf = (d: DocumentsResponse) =>
 
 beforeAll(async () => {
   t = await startTestServer();
-  const me = (await (await api(t).get('/api/me', t.apiKey)).json()) as { orgId: string };
-  await createUser(t.services.db, { orgId: me.orgId, email: OPERATOR, name: '窓口 三郎', role: 'helpdesk', password: 'help desk password' });
-  await createUser(t.services.db, { orgId: me.orgId, email: 'tanto2@city.example.lg.jp', name: '担当 四郎', role: 'sender', password: 'sender password 2' });
-  helpdesk = await login(OPERATOR, 'help desk password');
-  sender = await login('tanto2@city.example.lg.jp', 'sender password 2');
-  const otherOrg = createOrganization(t.services.db, '別市 契約課');
-  const otherAdmin = await createUser(t.services.db, { orgId: otherOrg, email: 'admin@other.example.lg.jp', name: '別市 管理者', role: 'admin', password: 'other admin password' });
-  otherOrgKey = createApiKey(t.services.db, otherAdmin, 'tests').key;
+  ({ helpdesk, sender, otherOrgKey } = await helpdeskStaff(t, { email: OPERATOR, name: '窓口 三郎' }, 'tanto2@city.example.lg.jp'));
 });
 afterAll(async () => {
   await t?.stop();

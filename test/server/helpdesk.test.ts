@@ -2,9 +2,8 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createEnvelope, startTestServer, type TestServer } from '../helpers/server.js';
+import { api, createEnvelope, helpdeskStaff, startTestServer, type TestServer } from '../helpers/server.js';
 import { signingLinkIn } from '../helpers/smtp.js';
-import { createApiKey, createOrganization, createUser } from '../../server/auth/users.js';
 import { auditTrail, verifyAuditChains } from '../../server/audit/log.js';
 import { supportBundles } from '../../server/store/schema.js';
 import { diagnose } from '../../server/helpdesk/diagnose.js';
@@ -23,12 +22,6 @@ const SCANNER_UA = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16
 const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const EDGE_UA = `${CHROME_UA} Edg/131.0.2903.70`;
 const browser = { 'user-agent': CHROME_UA, 'accept-language': 'ja,en-US;q=0.8' };
-
-async function login(email: string, password: string) {
-  const res = await api(t).post('/api/auth/login', { email, password });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
 
 async function newEnvelope(req: Parameters<typeof createEnvelope>[1], key = t.apiKey) {
   const res = await createEnvelope(t, req, { authorization: `Bearer ${key}` });
@@ -85,14 +78,7 @@ const postBundle = (body: unknown, headers: Record<string, string> = {}) => api(
 
 beforeAll(async () => {
   t = await startTestServer({}, { now: () => Date.now() + offset });
-  const me = (await (await api(t).get('/api/me', t.apiKey)).json()) as { orgId: string };
-  await createUser(t.services.db, { orgId: me.orgId, email: HELPDESK_EMAIL, name: HELPDESK_NAME, role: 'helpdesk', password: 'help desk password' });
-  await createUser(t.services.db, { orgId: me.orgId, email: 'tanto@city.example.lg.jp', name: '担当 二郎', role: 'sender', password: 'sender password 1' });
-  helpdesk = await login(HELPDESK_EMAIL, 'help desk password');
-  sender = await login('tanto@city.example.lg.jp', 'sender password 1');
-  const otherOrg = createOrganization(t.services.db, '別市 契約課');
-  const otherAdmin = await createUser(t.services.db, { orgId: otherOrg, email: 'admin@other-city.example.lg.jp', name: '別市 管理者', role: 'admin', password: 'other admin password' });
-  otherOrgKey = createApiKey(t.services.db, otherAdmin, 'tests').key;
+  ({ helpdesk, sender, otherOrgKey } = await helpdeskStaff(t, { email: HELPDESK_EMAIL, name: HELPDESK_NAME }, 'tanto@city.example.lg.jp'));
 });
 afterAll(async () => {
   await t?.stop();
