@@ -19,7 +19,7 @@ import { queueMail } from './notify.js';
 import { concluded, rejected } from '../mail/templates.js';
 import { canAttach } from '../mail/attachment-policy.js';
 import { ApiFailure, fail } from '../errors.js';
-import { SigningUnavailableError, type ConclusionCertificateInput } from '../signing/service.js';
+import { SigningUnavailableError, revisionBytes, type ConclusionCertificateInput } from '../signing/service.js';
 import type { CompleteResponse, DocumentsResponse } from '../../shared/api/recipient.js';
 import { authenticateSession, linkState, stateFailure, type Caller, type Link } from './recipient-access.js';
 import { currentSigner, documentsOf, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type FieldRow } from './load.js';
@@ -161,7 +161,7 @@ export async function completeRecipient(
   const sender = senderOf(s.db, env);
   clock?.mark('load');
 
-  let signed: { docId: string; blobId: string; sha256: string; size: number; changed: boolean }[];
+  let signed: { docId: string; blobId: string; sha256: string; size: number; hashState: string | null; changed: boolean }[];
   let certificate: { blobId: string; wrapped: string } | null = null;
   try {
     signed = [];
@@ -169,8 +169,9 @@ export async function completeRecipient(
       const key = unwrapDataKey(s.masterKey, doc.wrappedKey);
       const pdf = s.blobs.get(key, doc.currentBlobId);
       clock?.mark('blob-read');
-      let out: Uint8Array = await s.signing.approve({
+      const approved = await s.signing.approve({
         pdf,
+        hashState: doc.hashState,
         documentId: doc.id,
         signerName: recipient.name,
         signerEmail: recipient.email,
@@ -179,14 +180,18 @@ export async function completeRecipient(
           .filter((f) => f.recipientId === recipient.id && values[f.id] !== undefined)
           .map((f) => ({ field: placedField(f), value: values[f.id]! })),
       });
-      if (isLast) out = await s.signing.conclude({ pdf: out, documentId: doc.id });
+      // The approval's revision is stored as the document plus what it appended, not joined; the
+      // conclusion adds two more revisions and needs the file whole.
+      const concluded = isLast ? await s.signing.conclude({ pdf: revisionBytes(approved), documentId: doc.id }) : null;
       clock?.mark('sign');
-      const changed = out !== pdf;
+      const changed = concluded ? concluded !== pdf : approved.appended.length > 0;
+      const parts = concluded ? [concluded] : [approved.prefix, approved.appended];
       signed.push({
         docId: doc.id,
-        blobId: changed ? await s.blobs.put(key, out) : doc.currentBlobId,
-        sha256: changed ? sha256Hex(out) : doc.currentSha256,
-        size: out.length,
+        blobId: changed ? await s.blobs.put(key, parts) : doc.currentBlobId,
+        sha256: !changed ? doc.currentSha256 : concluded ? sha256Hex(concluded) : approved.sha256,
+        size: concluded ? concluded.length : approved.prefix.length + approved.appended.length,
+        hashState: concluded ? null : approved.hashState,
         changed,
       });
       clock?.mark('blob-write');
@@ -221,7 +226,7 @@ export async function completeRecipient(
       }
       for (const d of signed) {
         const doc = docs.find((x) => x.id === d.docId)!;
-        q(tx).setDocumentRevision.run({ blobId: d.blobId, sha256: d.sha256, size: d.size, revision: doc.revision + (d.changed ? 1 : 0), id: d.docId });
+        q(tx).setDocumentRevision.run({ blobId: d.blobId, sha256: d.sha256, size: d.size, hashState: d.hashState, revision: doc.revision + (d.changed ? 1 : 0), id: d.docId });
         audit('signing.applied', { recipientId: recipient.id, documentId: d.docId, kind: s.signing.kind, sha256: d.sha256, concluded: isLast });
       }
       q(tx).completeRecipient.run({ now, id: recipient.id });

@@ -11,6 +11,7 @@ import { signingRequest } from '../mail/templates.js';
 import { fail } from '../errors.js';
 import { currentSigner, documentsOf, envelopeFor, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
 import type { PlacedField } from '../signing/service.js';
+import { hashStateOf } from '../signing/hash-state.js';
 
 type Tx = Parameters<Parameters<Services['db']['transaction']>[0]>[0];
 
@@ -78,6 +79,7 @@ export interface PreparedDocument {
   blobId: string;
   sha256: string;
   size: number;
+  hashState: string | null;
 }
 
 /**
@@ -95,12 +97,15 @@ export async function prepareDocuments(
     const pdf = doc.pdf ?? s.blobs.get(key, doc.currentBlobId);
     const out = await s.signing.prepare({ pdf, documentId: doc.id, certificateId: doc.certificateId, fields: fieldsFor(doc.id) });
     const same = out === pdf;
+    // The PAdES signer resumes each approval's hash from the state saved here (signing/hash-state.ts).
+    const hashed = s.signing.kind === 'pades' ? hashStateOf(out) : { sha256: same ? doc.currentSha256 : sha256Hex(out), hashState: null };
     prepared.push({
       documentId: doc.id,
       certificateId: doc.certificateId,
       blobId: same ? doc.currentBlobId : await s.blobs.put(key, out),
-      sha256: same ? doc.currentSha256 : sha256Hex(out),
+      sha256: hashed.sha256,
       size: out.length,
+      hashState: hashed.hashState,
     });
   }
   return prepared;
@@ -111,7 +116,7 @@ export function markSent(s: Services, tx: Tx, actor: Actor, envelopeId: string, 
   const env = tx.select().from(envelopes).where(eq(envelopes.id, envelopeId)).get()!;
   if (env.status !== 'draft') throw fail('envelope-not-draft', 409);
   for (const p of prepared) {
-    tx.update(documents).set({ currentBlobId: p.blobId, currentSha256: p.sha256, currentSize: p.size }).where(eq(documents.id, p.documentId)).run();
+    tx.update(documents).set({ currentBlobId: p.blobId, currentSha256: p.sha256, currentSize: p.size, hashState: p.hashState }).where(eq(documents.id, p.documentId)).run();
   }
   tx.update(envelopes).set({ status: 'sent', sentAt: now, signingKind: s.signing.kind }).where(eq(envelopes.id, envelopeId)).run();
   appendAudit(s.auditKey, tx, {

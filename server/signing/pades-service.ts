@@ -18,8 +18,10 @@ import type {
   ConcludeInput,
   ConclusionCertificateInput,
   PrepareInput,
+  SignedRevision,
   SigningService,
 } from './service.js';
+import { revisionBytes } from './service.js';
 import type { Timestamper } from './tsa/timestamper.js';
 
 export interface PadesContext {
@@ -56,10 +58,10 @@ export class PadesSigningService implements SigningService {
     return prepareDocument(input);
   }
 
-  approve(input: ApprovalInput): Promise<Uint8Array> {
+  async approve(input: ApprovalInput): Promise<SignedRevision> {
     const doc = openPdf(input.pdf);
     const { signer, timestamper } = this.ctx;
-    return appendSignedRevision(
+    const signed = await appendSignedRevision(
       doc,
       {
         fieldName: freshFieldName(doc, 'Approval'),
@@ -72,7 +74,9 @@ export class PadesSigningService implements SigningService {
         sign: (digest) => createCadesSignature(digest, signer, timestamper),
       },
       (rev) => fillFields(rev, input.fieldValues),
+      input.hashState ?? null,
     );
+    return { ...signed, sha256: signed.sha256!, hashState: signed.hashState! };
   }
 
   async conclude(input: ConcludeInput): Promise<Uint8Array> {
@@ -83,7 +87,7 @@ export class PadesSigningService implements SigningService {
     const doc = openPdf(pdf);
     const dssRevision = await appendRevision(doc, async (rev) => addDss(rev, await this.ctx.validationData(doc)));
     const withDss = openPdf(dssRevision);
-    return appendSignedRevision(
+    const stamped = await appendSignedRevision(
       withDss,
       {
         fieldName: freshFieldName(withDss, 'DocTimeStamp'),
@@ -93,6 +97,7 @@ export class PadesSigningService implements SigningService {
       },
       () => {},
     );
+    return revisionBytes(stamped);
   }
 
   async conclusionCertificate(input: ConclusionCertificateInput): Promise<Uint8Array> {
@@ -112,6 +117,6 @@ export class PadesSigningService implements SigningService {
       },
       () => {},
     );
-    return this.addLtaData(signed);
+    return this.addLtaData(revisionBytes(signed));
   }
 }

@@ -5,6 +5,8 @@
  * with the state change, or not at all. Any method may throw SigningUnavailableError (e.g. no timestamp
  * could be had): the operation then fails clearly and is retried, never silently weakened.
  */
+import { createHash } from 'node:crypto';
+import { joinBytes } from './pdf/revision.js';
 import type { FieldRect, FieldType } from '../../shared/api/recipient.js';
 
 export interface PlacedField {
@@ -30,6 +32,11 @@ export interface PrepareInput {
 
 export interface ApprovalInput {
   pdf: Uint8Array;
+  /**
+   * The saved SHA-256 state of `pdf` (hash-state.ts), kept with the document since its last revision:
+   * the approval then hashes only the bytes it appends. Null or absent: hashed from the first byte.
+   */
+  hashState?: string | null;
   documentId: string;
   signerName: string;
   signerEmail: string;
@@ -61,11 +68,29 @@ export interface ConclusionCertificateInput {
   }[];
 }
 
+/**
+ * An approval's result: the input bytes (not copied) followed by the revision appended to them, so
+ * a caller can store or send the file without joining it first.
+ */
+export interface SignedRevision {
+  prefix: Uint8Array;
+  appended: Uint8Array;
+  /** SHA-256 of the whole new file, hex. */
+  sha256: string;
+  /** Its saved SHA-256 state, for the next approval; null when the implementation keeps none. */
+  hashState: string | null;
+}
+
+/** The whole file of a signed revision, as one buffer (a copy). */
+export function revisionBytes(r: Pick<SignedRevision, 'prefix' | 'appended'>): Uint8Array {
+  return r.appended.length ? joinBytes(r.prefix, r.appended) : r.prefix;
+}
+
 export interface SigningService {
   /** 'noop' until the PAdES signer is configured; recorded in the audit log with every operation. */
   readonly kind: 'noop' | 'pades';
   prepare(input: PrepareInput): Promise<Uint8Array>;
-  approve(input: ApprovalInput): Promise<Uint8Array>;
+  approve(input: ApprovalInput): Promise<SignedRevision>;
   conclude(input: ConcludeInput): Promise<Uint8Array>;
   /** The 締結証明書 PDF, signed and timestamped; null when the implementation cannot make one. */
   conclusionCertificate(input: ConclusionCertificateInput): Promise<Uint8Array | null>;
@@ -84,8 +109,9 @@ export class NoopSigningService implements SigningService {
   async prepare(input: PrepareInput) {
     return input.pdf;
   }
-  async approve(input: ApprovalInput) {
-    return input.pdf;
+  async approve(input: ApprovalInput): Promise<SignedRevision> {
+    const sha256 = createHash('sha256').update(input.pdf).digest('hex');
+    return { prefix: input.pdf, appended: new Uint8Array(0), sha256, hashState: input.hashState ?? null };
   }
   async conclude(input: ConcludeInput) {
     return input.pdf;

@@ -11,19 +11,30 @@ import { writeFileDurablyAsync } from './durable-file.js';
 const MAGIC = Buffer.from('ESB1');
 
 export interface BlobStore {
-  /** Encrypts and durably writes; resolves to the new blob's id once it is on disk. */
-  put(dataKey: Buffer, plaintext: Uint8Array): Promise<string>;
+  /**
+   * Encrypts and durably writes; resolves to the new blob's id once it is on disk. The plaintext may
+   * come in parts (a document and the revision just appended to it), encrypted as one without joining.
+   */
+  put(dataKey: Buffer, plaintext: Uint8Array | readonly Uint8Array[]): Promise<string>;
   get(dataKey: Buffer, id: string): Buffer;
   exists(id: string): boolean;
   remove(id: string): void;
 }
 
-export function seal(key: Buffer, plaintext: Uint8Array, aad: string): Buffer {
+export function seal(key: Buffer, plaintext: Uint8Array | readonly Uint8Array[], aad: string): Buffer {
+  const parts = plaintext instanceof Uint8Array ? [plaintext] : plaintext;
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  const out = Buffer.allocUnsafe(32 + size);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+  let at = 32;
+  for (const part of parts) at += cipher.update(part).copy(out, at);
+  at += cipher.final().copy(out, at);
+  MAGIC.copy(out, 0);
+  iv.copy(out, 4);
+  cipher.getAuthTag().copy(out, 16);
+  return out.subarray(0, at);
 }
 
 export function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
@@ -52,7 +63,7 @@ export class DiskBlobStore implements BlobStore {
     return path.join(this.dir, id.slice(0, 2), id);
   }
 
-  async put(dataKey: Buffer, plaintext: Uint8Array): Promise<string> {
+  async put(dataKey: Buffer, plaintext: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const id = randomBytes(16).toString('hex');
     await writeFileDurablyAsync(this.file(id), seal(dataKey, plaintext, id));
     return id;

@@ -76,4 +76,9 @@ CREATE INDEX envelopes_org_management ON envelopes(org_id, management_number);
     // The outbox worker's second query: mails whose sender died mid-send, by lease expiry.
     sql: `CREATE INDEX outbox_leases ON outbox(status, lease_until);`,
   },
+  {
+    id: 4,
+    // The SHA-256 state of each document's current revision, so an approval hashes only what it appends.
+    sql: `ALTER TABLE documents ADD COLUMN hash_state text;`,
+  },
 ];

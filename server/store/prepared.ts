@@ -56,7 +56,7 @@ function build(db: Db) {
     setFieldValue: db.update(fields).set({ value: v('value') }).where(eq(fields.id, p('id'))).prepare(),
     setDocumentRevision: db
       .update(documents)
-      .set({ currentBlobId: v('blobId'), currentSha256: v('sha256'), currentSize: v('size'), revision: v('revision') })
+      .set({ currentBlobId: v('blobId'), currentSha256: v('sha256'), currentSize: v('size'), hashState: v('hashState'), revision: v('revision') })
       .where(eq(documents.id, p('id')))
       .prepare(),
     completeRecipient: db

@@ -71,6 +71,8 @@ export const documents = sqliteTable('documents', {
   currentBlobId: text('current_blob_id').notNull(),
   currentSha256: text('current_sha256').notNull(),
   currentSize: integer('current_size').notNull(),
+  /** The saved SHA-256 state of the current revision (signing/hash-state.ts); null: none kept. */
+  hashState: text('hash_state'),
   revision: integer('revision').notNull(),
 });
 

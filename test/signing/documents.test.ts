@@ -5,7 +5,7 @@ import { PdfRef, PdfStream, PdfString, openPdf } from '../../shared/pdf/index.js
 import { createSigningService, PadesSigningService } from '../../server/signing/index.js';
 import { validationDataFor } from '../../server/signing/pki/validation-data.js';
 import { createTimestamper } from '../../server/signing/tsa/timestamper.js';
-import type { PlacedField } from '../../server/signing/service.js';
+import { revisionBytes, type PlacedField } from '../../server/signing/service.js';
 import { checkEnvFor, checkSignedPdf, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { findSignatures } from './signatures.js';
@@ -77,8 +77,9 @@ describe('send-time preparation (the original revision)', () => {
   it('fills a checkbox and a date in the approval revision', async () => {
     const s = srv.signing.service;
     let pdf = await s.prepare({ pdf: readFileSync(samplePath('gyomu-itaku.pdf')), documentId: 'd', certificateId: 'cd'.repeat(16), fields });
-    pdf = await s.approve({ pdf, documentId: 'd', signerName: '山田', signerEmail: 'y@example.jp', approvedAt: new Date(), fieldValues: [{ field: fields[0], value: '2026年11月21日' }] });
-    pdf = await s.approve({ pdf, documentId: 'd', signerName: '市長', signerEmail: 'm@city.example.lg.jp', approvedAt: new Date(), fieldValues: [{ field: fields[1], value: 'true' }] });
+    const first = await s.approve({ pdf, documentId: 'd', signerName: '山田', signerEmail: 'y@example.jp', approvedAt: new Date(), fieldValues: [{ field: fields[0], value: '2026年11月21日' }] });
+    pdf = revisionBytes(first);
+    pdf = revisionBytes(await s.approve({ pdf, hashState: first.hashState, documentId: 'd', signerName: '市長', signerEmail: 'm@city.example.lg.jp', approvedAt: new Date(), fieldValues: [{ field: fields[1], value: 'true' }] }));
     const doc = openPdf(pdf);
     const box = doc.fields().find((f) => f.name === 'cityAgree')!;
     const widget = box.dict.has('AS') ? box.dict : doc.dict((doc.resolve(box.dict.get('Kids')) as never[])[0])!;
@@ -128,7 +129,7 @@ describe('signature placeholder', () => {
       timestampAllowance: 16, // far too small: the first attempt must overflow
     });
     const src = new Uint8Array(readFileSync(samplePath('ukesho.pdf')));
-    const pdf = await tight.approve({ pdf: src, documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
+    const pdf = revisionBytes(await tight.approve({ pdf: src, documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] }));
     expect(openPdf(pdf).revisions).toHaveLength(openPdf(src).revisions.length + 1);
     await checkSignedPdf(env, pdf, { approvals: 1, docTimestamps: 0 });
   });
@@ -137,7 +138,7 @@ describe('signature placeholder', () => {
 describe('timestamp authority choice', () => {
   it('uses an external TSA given by URL (here our own /tsa route over HTTP)', async () => {
     const ext = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), publicUrl: srv.url, tsaUrl: `${srv.url}/tsa` });
-    const approved = await ext.service.approve({ pdf: readFileSync(samplePath('ukesho.pdf')), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] });
+    const approved = revisionBytes(await ext.service.approve({ pdf: readFileSync(samplePath('ukesho.pdf')), documentId: 'd', signerName: 'A', signerEmail: 'a@example.jp', approvedAt: new Date(), fieldValues: [] }));
     const pdf = await ext.service.conclude({ pdf: approved, documentId: 'd' });
     const [sig] = findSignatures(pdf);
     // The outside TSA's chain is in the DSS with its revocation data fetched over HTTP: an OCSP

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfRef, PdfStream, PdfString, openPdf } from '../../shared/pdf/index.js';
-import type { PlacedField, SigningService } from '../../server/signing/service.js';
+import { revisionBytes, type PlacedField, type SigningService } from '../../server/signing/service.js';
 import { checkEnvFor, checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { findSignatures } from './signatures.js';
@@ -49,15 +49,20 @@ function fieldsFor(n: number): PlacedField[] {
 async function runEnvelope(n: number, pdf: Uint8Array, at = () => new Date()) {
   const fields = fieldsFor(n);
   let doc = await service.prepare({ pdf, documentId: 'doc1', certificateId: randomBytes(16).toString('hex'), fields });
+  let hashState: string | null = null;
   for (let i = 0; i < n; i++) {
-    doc = await service.approve({
+    const signed = await service.approve({
       pdf: doc,
+      hashState,
       documentId: 'doc1',
       signerName: RECIPIENTS[i].name,
       signerEmail: RECIPIENTS[i].email,
       approvedAt: at(),
       fieldValues: [{ field: fields[i], value: RECIPIENTS[i].value }],
     });
+    expect(signed.sha256).toBe(createHash('sha256').update(revisionBytes(signed)).digest('hex'));
+    doc = revisionBytes(signed);
+    hashState = signed.hashState;
   }
   return service.conclude({ pdf: doc, documentId: 'doc1' });
 }
@@ -128,8 +133,9 @@ describe('an envelope signed by independent tools’ standards', () => {
   it('appends each approval without touching a single earlier byte', async () => {
     const fields = fieldsFor(2);
     const prepared = await service.prepare({ pdf: sample('gyomu-itaku.pdf'), documentId: 'd', certificateId: 'ab'.repeat(16), fields });
-    const one = await service.approve({ pdf: prepared, documentId: 'd', signerName: 'A', signerEmail: 'a@x.jp', approvedAt: new Date(), fieldValues: [] });
-    const two = await service.approve({ pdf: one, documentId: 'd', signerName: 'B', signerEmail: 'b@x.jp', approvedAt: new Date(), fieldValues: [] });
+    const first = await service.approve({ pdf: prepared, documentId: 'd', signerName: 'A', signerEmail: 'a@x.jp', approvedAt: new Date(), fieldValues: [] });
+    const one = revisionBytes(first);
+    const two = revisionBytes(await service.approve({ pdf: one, hashState: first.hashState, documentId: 'd', signerName: 'B', signerEmail: 'b@x.jp', approvedAt: new Date(), fieldValues: [] }));
     expect(Buffer.from(one.subarray(0, prepared.length)).equals(Buffer.from(prepared))).toBe(true);
     expect(Buffer.from(two.subarray(0, one.length)).equals(Buffer.from(one))).toBe(true);
     expect(openPdf(two).revisions).toHaveLength(openPdf(prepared).revisions.length + 2);

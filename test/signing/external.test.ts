@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfRef, PdfStream, openPdf, type PdfDocument } from '../../shared/pdf/index.js';
 import { verifyPdf } from '../../shared/verify/index.js';
 import { createSigningService, type Signing } from '../../server/signing/index.js';
+import { revisionBytes } from '../../server/signing/service.js';
 import { startExternalCa, type ExternalCa } from './external-ca.js';
 import { pdfsigBlocks } from './checks.js';
 import { findSignatures } from './signatures.js';
@@ -30,7 +31,7 @@ afterAll(async () => ext?.close());
 const sample = () => new Uint8Array(readFileSync(samplePath('ukesho.pdf')));
 
 async function approved(signing: Signing): Promise<Uint8Array> {
-  return signing.service.approve({ pdf: sample(), documentId: 'd', signerName: '山田 太郎', signerEmail: 'taro@example.jp', approvedAt: new Date(), fieldValues: [] });
+  return revisionBytes(await signing.service.approve({ pdf: sample(), documentId: 'd', signerName: '山田 太郎', signerEmail: 'taro@example.jp', approvedAt: new Date(), fieldValues: [] }));
 }
 
 /** The DSS's streams, decoded, by key; and the VRI entry of a signature as lists of decoded streams. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlacedField } from '../../server/signing/service.js';
+import { revisionBytes, type PlacedField } from '../../server/signing/service.js';
 import { checkEnvFor, checkSignedPdf, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { nssDbTrusting, requireTool, run, tempDir, writeTemp } from './tools.js';
@@ -61,15 +61,19 @@ describe('document-signing key in an HSM (SoftHSM2 over PKCS#11)', () => {
         certificateId: randomBytes(16).toString('hex'),
         fields,
       });
+      let hashState: string | null = null;
       for (let i = 0; i < n; i++) {
-        pdf = await s.approve({
+        const signed = await s.approve({
           pdf,
+          hashState,
           documentId: 'd',
           signerName: `署名者 ${i + 1}`,
           signerEmail: `s${i}@example.jp`,
           approvedAt: new Date(),
           fieldValues: [{ field: fields[i], value: `令和8年${i + 1}月` }],
         });
+        pdf = revisionBytes(signed);
+        hashState = signed.hashState;
       }
       const final = await s.conclude({ pdf, documentId: 'd' });
       await checkSignedPdf(env, final, { approvals: n, docTimestamps: 1 });

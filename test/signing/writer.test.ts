@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfString, openPdf } from '../../shared/pdf/index.js';
 import { checkUpload, DocumentRefusedError } from '../../server/signing/index.js';
-import type { ApprovalInput, PlacedField } from '../../server/signing/service.js';
+import { revisionBytes, type ApprovalInput, type PlacedField } from '../../server/signing/service.js';
 import { checkEnvFor, checkSignedPdf, pdfsigBlocks, type CheckEnv } from './checks.js';
 import { startPkiServer, type PkiServer } from './pki-server.js';
 import { nssDbTrusting, requireTool, run, runAsync, tempDir, writeTemp } from './tools.js';
@@ -34,8 +34,11 @@ function qpdfVariant(name: string, args: string[]): Uint8Array {
 async function approveTwiceAndConclude(pdf: Uint8Array, first: ApprovalInput['fieldValues'] = []) {
   const s = srv.signing.service;
   let doc = pdf;
+  let hashState: string | null = null;
   for (const [i, who] of ['山田 太郎', '佐藤 花子'].entries()) {
-    doc = await s.approve({ pdf: doc, documentId: 'd', signerName: who, signerEmail: 'x@example.jp', approvedAt: new Date(), fieldValues: i === 0 ? first : [] });
+    const signed = await s.approve({ pdf: doc, hashState, documentId: 'd', signerName: who, signerEmail: 'x@example.jp', approvedAt: new Date(), fieldValues: i === 0 ? first : [] });
+    doc = revisionBytes(signed);
+    hashState = signed.hashState;
   }
   return s.conclude({ pdf: doc, documentId: 'd' });
 }

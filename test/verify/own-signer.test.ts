@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningService, type Signing } from '../../server/signing/index.js';
-import type { PlacedField } from '../../server/signing/service.js';
+import { revisionBytes, type PlacedField } from '../../server/signing/service.js';
 import { PdfString, openPdf } from '../../shared/pdf/index.js';
 import { verifyPdf, type VerificationReport } from '../../shared/verify/index.js';
 import { summaryLines } from '../../shared/verify/summary.js';
@@ -60,15 +60,19 @@ async function envelope(signers: number, opts: { fields?: number; conclude?: boo
   const fields = fieldsFor(opts.fields ?? signers);
   const service = signing.service;
   let pdf = await service.prepare({ pdf: sample('gyomu-itaku.pdf'), documentId: 'doc1', certificateId: randomBytes(16).toString('hex'), fields });
+  let hashState: string | null = null;
   for (let i = 0; i < signers; i++) {
-    pdf = await service.approve({
+    const signed = await service.approve({
       pdf,
+      hashState,
       documentId: 'doc1',
       signerName: RECIPIENTS[i].name,
       signerEmail: RECIPIENTS[i].email,
       approvedAt: new Date(),
       fieldValues: [{ field: fields[i], value: RECIPIENTS[i].value }],
     });
+    pdf = revisionBytes(signed);
+    hashState = signed.hashState;
   }
   return opts.conclude === false ? pdf : service.conclude({ pdf, documentId: 'doc1' });
 }
