@@ -143,9 +143,10 @@ function fileDigest(file: Uint8Array, sha256Prefixes: Checkpoint[] = []): Digest
 const publicKeys = new Map<string, KeyObject>();
 const nodeSignatures: SignatureBackend = {
   async verify({ kind, hash, saltLength, spki, data, signature }) {
-    const id = Buffer.from(spki).toString('base64');
+    const der = Buffer.from(spki.buffer, spki.byteOffset, spki.length); // a view, not a copy
+    const id = der.toString('latin1');
     let key = publicKeys.get(id);
-    if (!key) publicKeys.set(id, (key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })));
+    if (!key) publicKeys.set(id, (key = createPublicKey({ key: der, format: 'der', type: 'spki' })));
     const alg = kind === 'ed25519' ? null : (hash ?? 'SHA-256').replace('-', '').toLowerCase();
     try {
       if (kind === 'rsa') return nodeVerify(alg, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);

@@ -393,6 +393,18 @@ export class PdfDocument {
     return this.pages().length;
   }
 
+  /**
+   * The page count the page tree's root declares (/Count), when it is a sane number; else the walked
+   * count. For display: it costs one object, where walking a long document parses every page.
+   */
+  declaredPageCount(): number {
+    if (this.pagesCache) return this.pagesCache.length;
+    const root = this.dict(this.catalog().get('Pages'));
+    const count = root?.get('Count');
+    if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= this.shared.opts.maxPages) return count;
+    return this.pageCount();
+  }
+
   /** Page `index` (0-based). */
   page(index: number): PdfPage {
     const p = this.pages()[index];

@@ -3,7 +3,6 @@
  * coverage, signer and trust, timestamps, LTV, changes after signing (with DocMDP/FieldMDP) — as plain
  * data. Browser-safe; fails closed; never throws.
  */
-import * as pkijs from 'pkijs';
 import {
   PdfDict,
   PdfError,
@@ -21,7 +20,7 @@ import {
 } from '../pdf/index.js';
 import { analyseRevision, type RevisionChanges } from './changes/index.js';
 import { webDigest, type DigestFn } from './crypto/algorithms.js';
-import { displayName, identity, parseCertificate } from './crypto/certificates.js';
+import { displayName, identity, parseCertificate, type Certificate } from './crypto/certificates.js';
 import { parseSignedData, signatureTimestampToken, verifySignedData, verifyTimestampToken, type SignedDataResult, type TimestampResult } from './crypto/cms.js';
 import { enforcePermissions, locked, type Permissions } from './permissions.js';
 import {
@@ -149,7 +148,7 @@ async function run(bytes: Uint8Array, options: VerifyOptions): Promise<Verificat
   const fileProblems: Problem[] = [];
   let pageCount: number | null = null;
   try {
-    pageCount = doc.pageCount();
+    pageCount = doc.declaredPageCount();
   } catch (e) {
     rethrowLimit(e);
     pageCount = null;
@@ -158,7 +157,7 @@ async function run(bytes: Uint8Array, options: VerifyOptions): Promise<Verificat
   const candidates = findCandidates(doc);
   // Each signature looks at every later revision: bound the product on hostile files.
   if (candidates.length > MAX_SIGNATURES) throw new PdfError('too-complex', `more than ${MAX_SIGNATURES} signatures`);
-  const anchors = (options.trustAnchors ?? []).map(parseCertificate).filter((c): c is pkijs.Certificate => !!c);
+  const anchors = (options.trustAnchors ?? []).map(parseCertificate).filter((c): c is Certificate => !!c);
   const dss = readDss(doc);
   const revisionChanges = new Map<number, RevisionChanges>();
   const changesOf = (index: number): RevisionChanges => {
@@ -387,7 +386,7 @@ async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: S
   if (cms?.signerInfo && cms.status === 'valid') {
     const token = signatureTimestampToken(cms.signerInfo);
     if (token !== null) {
-      tst = await verifyTimestampToken(token, [new Uint8Array(cms.signerInfo.signature.valueBlock.valueHexView)], s.digestFn);
+      tst = await verifyTimestampToken(token, [cms.signerInfo.signature], s.digestFn);
       report.timestamp = { status: tst.status === 'valid' ? 'valid' : 'invalid', tsa: tst.tsaCert ? displayName(tst.tsaCert) : null, trust: null };
       if (tst.status === 'valid' && tst.genTime) report.timestampTime = tst.genTime.toISOString();
       else {

@@ -108,7 +108,7 @@ describe('npm run verify (server/verify-cli.ts)', () => {
     expect(readFileSync(signed).length).toBeGreaterThan(0);
   });
 
-  it('the real npm path (the bundled server/bin/verify.mjs, with its V8 code cache): a 3-approval file is valid; one byte flipped in the prefix all three share fails all three', async () => {
+  it('the real npm path (the bundled server/bin/verify.cjs, with its V8 code cache): a 3-approval file is valid; one byte flipped in the prefix all three share fails all three', async () => {
     // A prefix past 64 KiB: the CLI hashes it once and resumes from the saved state for each later signature.
     const pki = await makePki();
     let bytes = simplePdf(1, 'table', { 20: streamObject('', randomBytes(300_000)) });
@@ -116,7 +116,7 @@ describe('npm run verify (server/verify-cli.ts)', () => {
     const multi = path.join(dir, 'multi.pdf');
     writeFileSync(multi, bytes);
     writeFileSync(path.join(dir, 'multi-root.pem'), pem(pki.root.der));
-    const npm = (args: string[]) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' }, timeout: 120_000 });
+    const npm = (args: string[]) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' }, timeout: 120_000 });
     for (let run = 0; run < 2; run++) {
       // the first run may build the bundle and write the code cache; the second reads it
       const r = npm(['--json', '--trust', path.join(dir, 'multi-root.pem'), multi]);
@@ -150,7 +150,7 @@ describe('npm run verify (server/verify-cli.ts)', () => {
       const root = path.join(dir, `${alg}-root.pem`);
       writeFileSync(file, bytes);
       writeFileSync(root, pem(pki.root.der));
-      const npm = (f: string) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.mjs'), '--json', '--trust', root, f], { encoding: 'utf8', timeout: 120_000 });
+      const npm = (f: string) => spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.cjs'), '--json', '--trust', root, f], { encoding: 'utf8', timeout: 120_000 });
       const ok = npm(file);
       expect(ok.status, `${alg}: ${ok.stderr}`).toBe(0);
       const j = JSON.parse(ok.stdout);

@@ -3,10 +3,9 @@
  * lacks is "unsupported", never "valid" — except the Brainpool curves (RFC 5639), common on European
  * qualified signatures, which `ecdsa.ts` verifies in plain BigInt arithmetic.
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { ab, concatBytes } from './bytes.js';
 import { brainpoolCurve, verifyEcdsaBigint } from './ecdsa.js';
+import { Der, algorithm, type AlgorithmIdentifier, type PublicKeyInfo } from './x509.js';
 
 export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -72,20 +71,18 @@ const PLAIN_ECDSA_WITH: Record<string, DigestName> = {
 };
 
 /** Map a signature AlgorithmIdentifier (+ the digest in force, for bare rsaEncryption/ecPublicKey). */
-export function signatureScheme(alg: pkijs.AlgorithmIdentifier, digest: DigestName | undefined): SigScheme {
-  const oid = alg.algorithmId;
+export function signatureScheme(alg: AlgorithmIdentifier, digest: DigestName | undefined): SigScheme {
+  const oid = alg.oid;
   if (RSA_WITH[oid]) return { kind: 'rsa', hash: RSA_WITH[oid] };
   if (oid === '1.2.840.113549.1.1.1') {
     if (!digest) throw new UnsupportedAlgorithm('rsaEncryption without digest');
     return { kind: 'rsa', hash: digest };
   }
   if (oid === '1.2.840.113549.1.1.10') {
-    const params = new pkijs.RSASSAPSSParams({ schema: alg.algorithmParams });
-    const hash = digestByOid(params.hashAlgorithm.algorithmId);
-    const mgfHash = params.maskGenAlgorithm.algorithmParams
-      ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
-      : DIGEST_OIDS['SHA-1'];
-    if (digestByOid(mgfHash) !== hash) throw new UnsupportedAlgorithm('RSASSA-PSS with different MGF hash');
+    const params = pssParams(alg.params);
+    if (!params) throw new Error('RSASSA-PSS with unreadable parameters');
+    const hash = digestByOid(params.hash);
+    if (digestByOid(params.mgfHash) !== hash) throw new UnsupportedAlgorithm('RSASSA-PSS with different MGF hash');
     return { kind: 'rsa-pss', hash, saltLength: params.saltLength };
   }
   if (ECDSA_WITH[oid]) return { kind: 'ecdsa', hash: ECDSA_WITH[oid], plain: false };
@@ -96,6 +93,27 @@ export function signatureScheme(alg: pkijs.AlgorithmIdentifier, digest: DigestNa
   }
   if (oid === '1.3.101.112') return { kind: 'ed25519' };
   throw new UnsupportedAlgorithm(`signature ${oid}`);
+}
+
+/** RSASSA-PSS-params (RFC 4055 §3.1), defaults SHA-1 / MGF1-SHA-1 / salt 20. */
+function pssParams(params: Der | undefined): { hash: string; mgfHash: string; saltLength: number } | undefined {
+  const out = { hash: DIGEST_OIDS['SHA-1'], mgfHash: DIGEST_OIDS['SHA-1'], saltLength: 20 };
+  if (!params || params.is(5, false)) return out;
+  try {
+    for (const p of params.seq()) {
+      if (p.cls !== 2) return undefined;
+      const inner = p.explicit();
+      if (p.tag === 0) out.hash = algorithm(inner).oid;
+      else if (p.tag === 1) {
+        const mgf = algorithm(inner);
+        if (mgf.oid !== '1.2.840.113549.1.1.8' || !mgf.params) return undefined;
+        out.mgfHash = algorithm(mgf.params).oid;
+      } else if (p.tag === 2) out.saltLength = inner.smallInt();
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }
 
 export function schemeName(s: SigScheme): string {
@@ -119,13 +137,17 @@ const CURVES: Record<string, { name: string; size: number }> = {
 
 /** DER SEQUENCE { r INTEGER, s INTEGER } → fixed-width r‖s. */
 function derToPlain(sig: Uint8Array, size: number): Uint8Array | undefined {
-  const asn = asn1js.fromBER(ab(sig));
-  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
-  const items = asn.result.valueBlock.value;
-  if (items.length !== 2 || !items.every((i) => i instanceof asn1js.Integer)) return undefined;
+  let items: Der[];
+  try {
+    items = Der.read(sig).seq();
+    if (items.length !== 2) return undefined;
+    items.forEach((i) => i.integerBytes());
+  } catch {
+    return undefined;
+  }
   const out = new Uint8Array(size * 2);
   for (let k = 0; k < 2; k++) {
-    let v = new Uint8Array((items[k] as asn1js.Integer).valueBlock.valueHexView);
+    let v = items[k].content;
     while (v.length > size && v[0] === 0) v = v.subarray(1);
     if (v.length > size) return undefined;
     out.set(v, k * size + (size - v.length));
@@ -139,13 +161,19 @@ function plainToParts(sig: Uint8Array): [Uint8Array, Uint8Array] | undefined {
 }
 
 /** SPKI DER with the algorithm rewritten to rsaEncryption (WebCrypto rejects id-RSASSA-PSS keys). */
-function rsaSpki(spki: pkijs.PublicKeyInfo): ArrayBuffer {
-  if (spki.algorithm.algorithmId === '1.2.840.113549.1.1.1') return spki.toSchema().toBER(false);
-  const copy = new pkijs.PublicKeyInfo({
-    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.1', algorithmParams: new asn1js.Null() }),
-    subjectPublicKey: spki.subjectPublicKey,
-  });
-  return copy.toSchema().toBER(false);
+function rsaSpki(spki: PublicKeyInfo): Uint8Array {
+  if (spki.algorithm.oid === '1.2.840.113549.1.1.1') return spki.der;
+  // SEQUENCE { SEQUENCE { rsaEncryption, NULL }, the same BIT STRING }
+  const alg = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+  const body = concatBytes([new Uint8Array(alg), spki.keyElement]);
+  return concatBytes([new Uint8Array(derHeader(0x30, body.length)), body]);
+}
+
+function derHeader(tag: number, length: number): number[] {
+  if (length < 0x80) return [tag, length];
+  const out: number[] = [];
+  for (let v = length; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
+  return [tag, 0x80 | out.length, ...out];
 }
 
 /**
@@ -171,10 +199,10 @@ export function useSignatureBackend(b: SignatureBackend | undefined): void {
   backend = b;
 }
 
-const imported = new WeakMap<pkijs.PublicKeyInfo, Map<string, Promise<CryptoKey>>>();
+const imported = new WeakMap<PublicKeyInfo, Map<string, Promise<CryptoKey>>>();
 
 /** importKey, cached per key object and algorithm (a root verifies many certificates). */
-function importCached(spki: pkijs.PublicKeyInfo, id: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
+function importCached(spki: PublicKeyInfo, id: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
   let m = imported.get(spki);
   if (!m) imported.set(spki, (m = new Map()));
   let k = m.get(id);
@@ -191,29 +219,34 @@ function importCached(spki: pkijs.PublicKeyInfo, id: string, make: () => Promise
  * UnsupportedAlgorithm when it cannot decide.
  */
 export async function verifySignature(
-  spki: pkijs.PublicKeyInfo,
+  spki: PublicKeyInfo,
   scheme: SigScheme,
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
   const subtle = globalThis.crypto.subtle;
-  const keyAlg = spki.algorithm.algorithmId;
+  const keyAlg = spki.algorithm.oid;
   switch (scheme.kind) {
     case 'rsa':
     case 'rsa-pss': {
       if (keyAlg !== '1.2.840.113549.1.1.1' && keyAlg !== '1.2.840.113549.1.1.10') return false;
       if (backend) {
         const saltLength = scheme.kind === 'rsa-pss' ? scheme.saltLength : undefined;
-        return backend.verify({ kind: scheme.kind, hash: scheme.hash, saltLength, spki: new Uint8Array(rsaSpki(spki)), data, signature });
+        return backend.verify({ kind: scheme.kind, hash: scheme.hash, saltLength, spki: rsaSpki(spki), data, signature });
       }
       const name = scheme.kind === 'rsa' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS';
-      const key = await importCached(spki, `${name}/${scheme.hash}`, () => subtle.importKey('spki', rsaSpki(spki), { name, hash: scheme.hash }, false, ['verify']));
+      const key = await importCached(spki, `${name}/${scheme.hash}`, () => subtle.importKey('spki', ab(rsaSpki(spki)), { name, hash: scheme.hash }, false, ['verify']));
       const params = scheme.kind === 'rsa' ? { name } : { name, saltLength: scheme.saltLength };
       return subtle.verify(params, key, ab(signature), ab(data));
     }
     case 'ecdsa': {
       if (keyAlg !== '1.2.840.10045.2.1') return false;
-      const curveOid = spki.algorithm.algorithmParams instanceof asn1js.ObjectIdentifier ? spki.algorithm.algorithmParams.valueBlock.toString() : '';
+      let curveOid = '';
+      try {
+        if (spki.algorithm.params?.is(6, false)) curveOid = spki.algorithm.params.oid();
+      } catch {
+        curveOid = '';
+      }
       const curve = CURVES[curveOid];
       if (!curve) {
         const bp = brainpoolCurve(curveOid);
@@ -224,13 +257,13 @@ export async function verifySignature(
         })();
         if (!parts) return false;
         const digest = new Uint8Array(await subtle.digest(scheme.hash, ab(data)));
-        return verifyEcdsaBigint(bp, spki.subjectPublicKey.valueBlock.valueHexView, digest, parts[0], parts[1]);
+        return verifyEcdsaBigint(bp, spki.key, digest, parts[0], parts[1]);
       }
       const raw = scheme.plain ? (signature.length === curve.size * 2 ? signature : undefined) : derToPlain(signature, curve.size);
       if (!raw) return false;
-      if (backend) return backend.verify({ kind: 'ecdsa', hash: scheme.hash, spki: new Uint8Array(spki.toSchema().toBER(false)), data, signature: raw });
+      if (backend) return backend.verify({ kind: 'ecdsa', hash: scheme.hash, spki: spki.der, data, signature: raw });
       const key = await importCached(spki, `ECDSA/${curve.name}`, () =>
-        subtle.importKey('spki', spki.toSchema().toBER(false), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']),
+        subtle.importKey('spki', ab(spki.der), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']),
       );
       return subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, ab(raw), ab(data));
     }
@@ -238,14 +271,14 @@ export async function verifySignature(
       if (keyAlg !== '1.3.101.112') return false;
       if (backend) {
         try {
-          return await backend.verify({ kind: 'ed25519', spki: new Uint8Array(spki.toSchema().toBER(false)), data, signature });
+          return await backend.verify({ kind: 'ed25519', spki: spki.der, data, signature });
         } catch {
           throw new UnsupportedAlgorithm('Ed25519 (not available in this crypto backend)');
         }
       }
       let key: CryptoKey;
       try {
-        key = await importCached(spki, 'Ed25519', () => subtle.importKey('spki', spki.toSchema().toBER(false), { name: 'Ed25519' }, false, ['verify']));
+        key = await importCached(spki, 'Ed25519', () => subtle.importKey('spki', ab(spki.der), { name: 'Ed25519' }, false, ['verify']));
       } catch {
         throw new UnsupportedAlgorithm('Ed25519 (not available in this WebCrypto)');
       }

@@ -1,28 +1,35 @@
-/** X.509 helpers on pkijs certificates: parsing, names, identity, key identifiers. */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+/** X.509 helpers on our decoded certificates (x509.ts): parsing with a cache, names, identity, key identifiers. */
 import type { SignerIdentity } from '../report.js';
-import { ab, hex, sameBytes } from './bytes.js';
+import { hex, sameBytes } from './bytes.js';
+import { Der, decodeCertificate, extensionValue, generalNames, type Certificate, type Name } from './x509.js';
+
+export type { Certificate, Name } from './x509.js';
 
 /**
  * Parsed certificates by their exact encoding (bounded): the same few certificates come back in every
- * signature, every timestamp token and the DSS, and pkijs' schema matching is the costliest step of a
- * verification. Parsed certificates are only read, never changed.
+ * signature, every timestamp token and the DSS. Parsed certificates are only read, never changed.
  */
-const parsedCerts = new Map<string, pkijs.Certificate | undefined>();
+const parsedCerts = new Map<string, Certificate | undefined>();
 const PARSED_CERTS_MAX = 512;
-/** The encoding a certificate was read from: what ESS signing-certificate hashes cover. */
-const encodings = new WeakMap<pkijs.Certificate, Uint8Array>();
 
-export function parseCertificate(der: Uint8Array): pkijs.Certificate | undefined {
-  const key = hex(der);
-  if (parsedCerts.has(key)) return parsedCerts.get(key);
-  let cert: pkijs.Certificate | undefined;
+/** A cheap exact-bytes key (one char per byte: the decoder maps all 256 bytes to distinct characters). */
+const keyDecoder = (() => {
   try {
-    const raw = der.slice();
-    const asn = asn1js.fromBER(ab(raw));
-    cert = asn.offset === -1 ? undefined : new pkijs.Certificate({ schema: asn.result });
-    if (cert) encodings.set(cert, raw);
+    return new TextDecoder('windows-1252');
+  } catch {
+    return undefined;
+  }
+})();
+export function bytesKey(b: Uint8Array): string {
+  return keyDecoder ? keyDecoder.decode(b) : hex(b);
+}
+
+export function parseCertificate(der: Uint8Array): Certificate | undefined {
+  const key = bytesKey(der);
+  if (parsedCerts.has(key)) return parsedCerts.get(key);
+  let cert: Certificate | undefined;
+  try {
+    cert = decodeCertificate(der);
   } catch {
     cert = undefined;
   }
@@ -31,17 +38,17 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate | undefined
   return cert;
 }
 
-export function certDer(c: pkijs.Certificate): Uint8Array {
-  return encodings.get(c) ?? new Uint8Array(c.toSchema(false).toBER(false));
+export function certDer(c: Certificate): Uint8Array {
+  return c.der;
 }
 
-const keys = new WeakMap<pkijs.Certificate, string>();
+const keys = new WeakMap<Certificate, string>();
 
 /** Identity of a certificate (its signed body and signature), cached: chains ask it often. */
-export function certKey(c: pkijs.Certificate): string {
+export function certKey(c: Certificate): string {
   let k = keys.get(c);
   if (k === undefined) {
-    k = `${hex(c.tbsView)}.${hex(new Uint8Array(c.signatureValue.valueBlock.valueHexView))}`;
+    k = `${bytesKey(c.tbs)}.${bytesKey(c.signature)}`;
     keys.set(c, k);
   }
   return k;
@@ -61,77 +68,82 @@ const ATTR: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'E',
 };
 
-function attrValue(tv: pkijs.AttributeTypeAndValue): string {
-  const v = tv.value as { valueBlock?: { value?: unknown } };
-  const raw = v?.valueBlock?.value;
-  return typeof raw === 'string' ? raw : '';
-}
-
-export function nameAttr(rdn: pkijs.RelativeDistinguishedNames, short: string): string | null {
-  for (const tv of rdn.typesAndValues) if (ATTR[tv.type] === short) return attrValue(tv);
+export function nameAttr(n: Name, short: string): string | null {
+  for (const a of n.attributes) if (ATTR[a.type] === short) return a.value ?? '';
   return null;
 }
 
-export function nameString(rdn: pkijs.RelativeDistinguishedNames): string {
-  return rdn.typesAndValues.map((tv) => `${ATTR[tv.type] ?? tv.type}=${attrValue(tv)}`).join(', ');
+export function nameString(n: Name): string {
+  return n.attributes.map((a) => `${ATTR[a.type] ?? a.type}=${a.value ?? ''}`).join(', ');
 }
 
-const nameBytes = new WeakMap<pkijs.RelativeDistinguishedNames, Uint8Array>();
-
-function encodedName(n: pkijs.RelativeDistinguishedNames): Uint8Array {
-  let b = nameBytes.get(n);
-  if (!b) {
-    b = n.valueBeforeDecode?.byteLength ? new Uint8Array(n.valueBeforeDecode) : new Uint8Array(n.toSchema().toBER(false));
-    nameBytes.set(n, b);
-  }
-  return b;
+/** RFC 5280 §7.1, simplified: trimmed, whitespace-collapsed, case-insensitive for string values. */
+function prep(s: string): string {
+  return s.trim().replace(/ +/g, ' ').toLowerCase();
 }
 
-/** Name equality: identical encodings, else pkijs' comparison (RFC 5280 §7.1, simplified). */
-export function namesEqual(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
+/** Name equality: identical encodings, else attribute by attribute (string values compared prepared). */
+export function namesEqual(a: Name, b: Name): boolean {
+  if (sameBytes(a.der, b.der)) return true;
+  if (a.attributes.length !== b.attributes.length) return false;
+  return a.attributes.every((x, i) => {
+    const y = b.attributes[i];
+    if (x.type !== y.type) return false;
+    if ((x.value === null) !== (y.value === null)) return false;
+    return x.value !== null ? prep(x.value) === prep(y.value!) : sameBytes(x.raw, y.raw);
+  });
+}
+
+export function serialHex(c: Certificate): string {
+  return hex(c.serial);
+}
+
+export function subjectKeyId(c: Certificate): Uint8Array | undefined {
   try {
-    return sameBytes(encodedName(a), encodedName(b)) || a.isEqual(b);
+    return extensionValue(c, '2.5.29.14')?.octets();
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-export function serialHex(c: pkijs.Certificate): string {
-  return hex(new Uint8Array(c.serialNumber.valueBlock.valueHexView));
+/** basicConstraints cA; undefined without the extension (false when it cannot be read). */
+export function isCa(c: Certificate): boolean | undefined {
+  let d: Der | undefined;
+  try {
+    d = extensionValue(c, '2.5.29.19');
+    if (!d) return undefined;
+    const first = d.seq()[0];
+    return first?.is(1, false) ? first.boolean() : false;
+  } catch {
+    return d ? false : undefined;
+  }
 }
 
-export function extension(c: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
-  return c.extensions?.find((e) => e.extnID === oid);
+export function extKeyUsages(c: Certificate): string[] | undefined {
+  try {
+    return extensionValue(c, '2.5.29.37')?.seq().map((x) => x.oid());
+  } catch {
+    return undefined;
+  }
 }
 
-export function subjectKeyId(c: pkijs.Certificate): Uint8Array | undefined {
-  const e = extension(c, '2.5.29.14');
-  const v = e?.parsedValue as asn1js.OctetString | undefined;
-  return v?.valueBlock ? new Uint8Array(v.valueBlock.valueHexView) : undefined;
+/** subjectAltName's entries; [] when absent or unreadable. */
+export function altNames(c: Certificate): ReturnType<typeof generalNames> {
+  try {
+    const d = extensionValue(c, '2.5.29.17');
+    return d ? generalNames(d) : [];
+  } catch {
+    return [];
+  }
 }
 
-export function isCa(c: pkijs.Certificate): boolean | undefined {
-  const e = extension(c, '2.5.29.19');
-  if (!e) return undefined;
-  const bc = e.parsedValue as pkijs.BasicConstraints | undefined;
-  return !!bc?.cA;
-}
-
-export function extKeyUsages(c: pkijs.Certificate): string[] | undefined {
-  const e = extension(c, '2.5.29.37');
-  const eku = e?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  return eku?.keyPurposes;
-}
-
-function email(c: pkijs.Certificate): string | null {
+function email(c: Certificate): string | null {
   const fromSubject = nameAttr(c.subject, 'E');
   if (fromSubject) return fromSubject;
-  const san = extension(c, '2.5.29.17')?.parsedValue as pkijs.AltName | undefined;
-  const rfc822 = san?.altNames?.find((g) => g.type === 1);
-  return rfc822 && typeof rfc822.value === 'string' ? rfc822.value : null;
+  return altNames(c).find((g) => g.type === 1)?.text ?? null;
 }
 
-export function identity(c: pkijs.Certificate): SignerIdentity {
+export function identity(c: Certificate): SignerIdentity {
   return {
     name: nameAttr(c.subject, 'CN'),
     organization: nameAttr(c.subject, 'O'),
@@ -139,15 +151,15 @@ export function identity(c: pkijs.Certificate): SignerIdentity {
     subject: nameString(c.subject),
     issuer: nameString(c.issuer),
     serialNumber: serialHex(c),
-    notBefore: c.notBefore.value.toISOString(),
-    notAfter: c.notAfter.value.toISOString(),
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
   };
 }
 
-export function displayName(c: pkijs.Certificate): string {
+export function displayName(c: Certificate): string {
   return nameAttr(c.subject, 'CN') ?? nameAttr(c.subject, 'O') ?? nameString(c.subject);
 }
 
-export function isSelfIssued(c: pkijs.Certificate): boolean {
+export function isSelfIssued(c: Certificate): boolean {
   return namesEqual(c.subject, c.issuer);
 }

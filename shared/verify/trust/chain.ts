@@ -3,23 +3,22 @@
  * configured trust list (certificates embedded in the CMS or the DSS never become anchors, PKI.js #408);
  * validity is judged at one given time; revocation comes from the DSS (CRLs, OCSP responses).
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { UnsupportedAlgorithm, digestByOid, signatureScheme, verifySignature, type DigestFn } from '../crypto/algorithms.js';
 import { sameBytes } from '../crypto/bytes.js';
-import { certKey, displayName, isCa, isSelfIssued, namesEqual } from '../crypto/certificates.js';
+import { certKey, displayName, isCa, isSelfIssued, namesEqual, type Certificate } from '../crypto/certificates.js';
+import type { OcspResponse, SingleResponse } from '../crypto/x509.js';
 import { problem, type Problem } from '../report.js';
 import type { Crl } from './dss.js';
 import { nameConstraintViolation } from './name-constraints.js';
 
 export interface RevocationData {
   crls: Crl[];
-  ocsps: pkijs.BasicOCSPResponse[];
+  ocsps: OcspResponse[];
 }
 
 export interface TrustResult {
   status: 'trusted' | 'untrusted' | 'unknown';
-  chain: pkijs.Certificate[];
+  chain: Certificate[];
   /** The chain reached a configured anchor. */
   anchored: boolean;
   /** The chain ends at a self-issued root (anchor or not). */
@@ -34,8 +33,8 @@ export interface TrustResult {
 export class TrustContext {
   private readonly verified = new Map<string, boolean>();
   constructor(
-    readonly anchors: pkijs.Certificate[],
-    readonly pool: pkijs.Certificate[],
+    readonly anchors: Certificate[],
+    readonly pool: Certificate[],
     readonly revocation: RevocationData,
     readonly digestFn: DigestFn,
   ) {}
@@ -49,23 +48,23 @@ export class TrustContext {
     this.ready = true;
   }
 
-  isAnchor(c: pkijs.Certificate): boolean {
+  isAnchor(c: Certificate): boolean {
     this.init();
     return this.anchorKeys.has(certKey(c));
   }
 
   /** Does `issuer`'s key verify `cert`'s signature? */
-  async issued(issuer: pkijs.Certificate, cert: pkijs.Certificate): Promise<boolean> {
+  async issued(issuer: Certificate, cert: Certificate): Promise<boolean> {
     const key = `${certKey(issuer)}>${certKey(cert)}`;
     const hit = this.verified.get(key);
     if (hit !== undefined) return hit;
     let ok = false;
     try {
       ok = await verifySignature(
-        issuer.subjectPublicKeyInfo,
+        issuer.publicKey,
         signatureScheme(cert.signatureAlgorithm, undefined),
-        cert.tbsView,
-        new Uint8Array(cert.signatureValue.valueBlock.valueHexView),
+        cert.tbs,
+        cert.signature,
       );
     } catch (e) {
       if (!(e instanceof UnsupportedAlgorithm)) ok = false;
@@ -74,13 +73,13 @@ export class TrustContext {
     return ok;
   }
 
-  async buildChain(leaf: pkijs.Certificate, extra: pkijs.Certificate[] = []): Promise<{ chain: pkijs.Certificate[]; anchored: boolean; complete: boolean }> {
+  async buildChain(leaf: Certificate, extra: Certificate[] = []): Promise<{ chain: Certificate[]; anchored: boolean; complete: boolean }> {
     const chain = [leaf];
     let cur = leaf;
     const candidates = [...this.anchors, ...extra, ...this.pool];
     for (let depth = 0; depth < 12; depth++) {
       if (this.isAnchor(cur)) return { chain, anchored: true, complete: true };
-      let next: pkijs.Certificate | undefined;
+      let next: Certificate | undefined;
       for (const c of candidates) {
         if (c === cur || chain.includes(c) || !namesEqual(c.subject, cur.issuer)) continue;
         if (await this.issued(c, cur)) {
@@ -101,8 +100,8 @@ export class TrustContext {
    * speaks for `at`: issued at or after it (nothing revoked up to then), or current at it (thisUpdate ≤ at
    * ≤ nextUpdate). Older data is stale: it says nothing about `at` (reported, and the status stays unknown).
    */
-  async revocationOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, at: Date): Promise<{ status: 'good' | 'revoked' | 'unknown'; date?: Date; stale?: boolean }> {
-    const serial = new Uint8Array(cert.serialNumber.valueBlock.valueHexView);
+  async revocationOf(cert: Certificate, issuer: Certificate, at: Date): Promise<{ status: 'good' | 'revoked' | 'unknown'; date?: Date; stale?: boolean }> {
+    const serial = cert.serial;
     let status: 'good' | 'revoked' | 'unknown' = 'unknown';
     let date: Date | undefined;
     let stale = false;
@@ -112,7 +111,7 @@ export class TrustContext {
       if (!namesEqual(crl.issuer, issuer.subject)) continue;
       let ok = false;
       try {
-        ok = await verifySignature(issuer.subjectPublicKeyInfo, signatureScheme(crl.signatureAlgorithm, undefined), crl.tbs, crl.signature);
+        ok = await verifySignature(issuer.publicKey, signatureScheme(crl.signatureAlgorithm, undefined), crl.tbs, crl.signature);
       } catch {
         ok = false;
       }
@@ -123,15 +122,14 @@ export class TrustContext {
       else stale = true;
     }
     for (const basic of this.revocation.ocsps) {
-      for (const single of basic.tbsResponseData.responses) {
-        if (!sameBytes(new Uint8Array(single.certID.serialNumber.valueBlock.valueHexView), serial)) continue;
-        if (!(await this.certIdMatches(single.certID, issuer))) continue;
+      for (const single of basic.responses) {
+        if (!sameBytes(single.serial, serial)) continue;
+        if (!(await this.certIdMatches(single, issuer))) continue;
         if (!(await this.ocspSignedFor(basic, issuer))) continue;
-        const tag = (single.certStatus as asn1js.BaseBlock).idBlock?.tagNumber;
-        if (tag === 1) {
-          const revokedAt = readRevocationTime(single.certStatus);
+        if (single.status === 'revoked') {
+          const revokedAt = single.revocationTime;
           if (!revokedAt || revokedAt <= at) return { status: 'revoked', date: revokedAt };
-        } else if (tag === 0) {
+        } else if (single.status === 'good') {
           if (speaksFor(single.thisUpdate, single.nextUpdate)) status = 'good';
           else stale = true;
         }
@@ -140,39 +138,34 @@ export class TrustContext {
     return { status, date, stale: status === 'unknown' && stale };
   }
 
-  private async certIdMatches(id: pkijs.CertID, issuer: pkijs.Certificate): Promise<boolean> {
+  private async certIdMatches(id: SingleResponse, issuer: Certificate): Promise<boolean> {
     try {
-      const alg = digestByOid(id.hashAlgorithm.algorithmId);
-      const keyHash = await this.digestFn(alg, [new Uint8Array(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)]);
-      return sameBytes(keyHash, new Uint8Array(id.issuerKeyHash.valueBlock.valueHexView));
+      const alg = digestByOid(id.hashAlgorithm.oid);
+      const keyHash = await this.digestFn(alg, [issuer.publicKey.key]);
+      return sameBytes(keyHash, id.issuerKeyHash);
     } catch {
       return false;
     }
   }
 
-  private async ocspSignedFor(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate): Promise<boolean> {
-    const verifyWith = async (signer: pkijs.Certificate) => {
+  private async ocspSignedFor(basic: OcspResponse, issuer: Certificate): Promise<boolean> {
+    const verifyWith = async (signer: Certificate) => {
       try {
-        return await verifySignature(
-          signer.subjectPublicKeyInfo,
-          signatureScheme(basic.signatureAlgorithm, undefined),
-          basic.tbsResponseData.tbsView,
-          new Uint8Array(basic.signature.valueBlock.valueHexView),
-        );
+        return await verifySignature(signer.publicKey, signatureScheme(basic.signatureAlgorithm, undefined), basic.tbs, basic.signature);
       } catch {
         return false;
       }
     };
     if (await verifyWith(issuer)) return true;
     // Delegated responder: certificate in the response, issued by the CA (RFC 6960 §4.2.2.2).
-    for (const c of basic.certs ?? []) {
+    for (const c of basic.certs) {
       if (namesEqual(c.issuer, issuer.subject) && (await this.issued(issuer, c)) && (await verifyWith(c))) return true;
     }
     return false;
   }
 
   /** Build, then judge the chain of `leaf` at `at`. */
-  async evaluate(leaf: pkijs.Certificate, at: Date, extra: pkijs.Certificate[] = []): Promise<TrustResult> {
+  async evaluate(leaf: Certificate, at: Date, extra: Certificate[] = []): Promise<TrustResult> {
     const { chain, anchored, complete } = await this.buildChain(leaf, extra);
     const problems: Problem[] = [];
     const missingRevocation: string[] = [];
@@ -195,7 +188,7 @@ export class TrustContext {
           }
         }
       }
-      if (anchored && (c.notBefore.value > at || c.notAfter.value < at)) {
+      if (anchored && (c.notBefore > at || c.notAfter < at)) {
         problems.push(problem('certificate-expired', 'error', { subject: displayName(c), at: at.toISOString() }));
         broken = true;
       }
@@ -224,15 +217,5 @@ export class TrustContext {
       if (status === 'unknown') problems.push(problem('trust-unknown', 'warning'));
     } else status = broken ? 'untrusted' : 'trusted';
     return { status, chain, anchored, complete, revocation, missingRevocation, problems };
-  }
-}
-
-function readRevocationTime(status: unknown): Date | undefined {
-  try {
-    const s = status as asn1js.Constructed;
-    const t = s.valueBlock.value[0] as asn1js.GeneralizedTime;
-    return t.toDate();
-  } catch {
-    return undefined;
   }
 }

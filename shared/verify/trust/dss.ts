@@ -2,20 +2,18 @@
  * The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1 §5.4): certificates, CRLs and
  * OCSP responses for offline validation.
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { PdfStream, rethrowLimit, type PdfDocument } from '../../pdf/index.js';
-import { ab } from '../crypto/bytes.js';
-import { parseCertificate } from '../crypto/certificates.js';
+import { parseCertificate, type Certificate } from '../crypto/certificates.js';
+import { decodeCrl, decodeOcsp, type Crl, type OcspResponse } from '../crypto/x509.js';
+
+export type { Crl } from '../crypto/x509.js';
 
 export interface Dss {
   present: boolean;
-  certs: pkijs.Certificate[];
+  certs: Certificate[];
   crls: Crl[];
-  ocsps: pkijs.BasicOCSPResponse[];
+  ocsps: OcspResponse[];
 }
-
-const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 
 function streams(doc: PdfDocument, o: unknown): Uint8Array[] {
   const arr = doc.resolve(o as never);
@@ -34,78 +32,23 @@ function streams(doc: PdfDocument, o: unknown): Uint8Array[] {
 }
 
 /**
- * A CRL, read with asn1js directly: pkijs 4 throws on CRL entries whose extensions are an empty
- * SEQUENCE (as @peculiar/x509 writes them), and a verifier must read what CAs actually issue.
+ * A CRL, read by x509.ts: entries and extensions beyond serial and date are not read (pkijs threw on
+ * entries whose extensions are an empty SEQUENCE, as @peculiar/x509 writes them; a verifier must read
+ * what CAs actually issue).
  */
-export interface Crl {
-  issuer: pkijs.RelativeDistinguishedNames;
-  /** DER of TBSCertList (what the signature covers). */
-  tbs: Uint8Array;
-  signatureAlgorithm: pkijs.AlgorithmIdentifier;
-  signature: Uint8Array;
-  thisUpdate: Date;
-  nextUpdate?: Date;
-  revoked: { serial: Uint8Array; date: Date }[];
-}
-
-function timeOf(b: asn1js.AsnType | undefined): Date | undefined {
-  if (b instanceof asn1js.UTCTime || b instanceof asn1js.GeneralizedTime) return b.toDate();
-  return undefined;
-}
-
 export function parseCrl(der: Uint8Array): Crl | undefined {
   try {
-    const asn = asn1js.fromBER(ab(der));
-    if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
-    const [tbsBlock, algBlock, sigBlock] = asn.result.valueBlock.value;
-    if (!(tbsBlock instanceof asn1js.Sequence) || !(sigBlock instanceof asn1js.BitString)) return undefined;
-    const items = tbsBlock.valueBlock.value;
-    let i = items[0] instanceof asn1js.Integer ? 1 : 0; // version
-    i++; // signature AlgorithmIdentifier (inner copy)
-    const issuer = new pkijs.RelativeDistinguishedNames({ schema: items[i++] });
-    const thisUpdate = timeOf(items[i++]);
-    if (!thisUpdate) return undefined;
-    const nextUpdate = timeOf(items[i]);
-    if (nextUpdate) i++;
-    const revoked: Crl['revoked'] = [];
-    const list = items[i];
-    if (list instanceof asn1js.Sequence) {
-      for (const entry of list.valueBlock.value.slice(0, 1_000_000)) {
-        if (!(entry instanceof asn1js.Sequence)) continue;
-        const [serial, date] = entry.valueBlock.value;
-        const d = timeOf(date);
-        if (serial instanceof asn1js.Integer && d) revoked.push({ serial: new Uint8Array(serial.valueBlock.valueHexView), date: d });
-      }
-    }
-    return {
-      issuer,
-      tbs: new Uint8Array(tbsBlock.valueBeforeDecodeView),
-      signatureAlgorithm: new pkijs.AlgorithmIdentifier({ schema: algBlock }),
-      signature: new Uint8Array(sigBlock.valueBlock.valueHexView),
-      thisUpdate,
-      nextUpdate,
-      revoked,
-    };
+    return decodeCrl(der);
   } catch (e) {
     rethrowLimit(e);
     return undefined;
   }
 }
 
-/** An OCSPResponse (or a bare BasicOCSPResponse, as some writers store) → BasicOCSPResponse. */
-export function parseOcsp(der: Uint8Array): pkijs.BasicOCSPResponse | undefined {
+/** An OCSPResponse (or a bare BasicOCSPResponse, as some writers store) → its basic response. */
+export function parseOcsp(der: Uint8Array): OcspResponse | undefined {
   try {
-    const asn = asn1js.fromBER(ab(der));
-    if (asn.offset === -1) return undefined;
-    try {
-      const resp = new pkijs.OCSPResponse({ schema: asn.result });
-      if (resp.responseBytes?.responseType !== OID_OCSP_BASIC) return undefined;
-      const inner = asn1js.fromBER(resp.responseBytes.response.valueBlock.valueHexView);
-      return new pkijs.BasicOCSPResponse({ schema: inner.result });
-    } catch (e) {
-      rethrowLimit(e);
-      return new pkijs.BasicOCSPResponse({ schema: asn.result });
-    }
+    return decodeOcsp(der, parseCertificate);
   } catch (e) {
     rethrowLimit(e);
     return undefined;
@@ -119,9 +62,9 @@ export function readDss(doc: PdfDocument): Dss {
     if (!dss) return empty;
     return {
       present: true,
-      certs: streams(doc, dss.get('Certs')).map(parseCertificate).filter((c): c is pkijs.Certificate => !!c),
+      certs: streams(doc, dss.get('Certs')).map(parseCertificate).filter((c): c is Certificate => !!c),
       crls: streams(doc, dss.get('CRLs')).map(parseCrl).filter((c): c is Crl => !!c),
-      ocsps: streams(doc, dss.get('OCSPs')).map(parseOcsp).filter((c): c is pkijs.BasicOCSPResponse => !!c),
+      ocsps: streams(doc, dss.get('OCSPs')).map(parseOcsp).filter((c): c is OcspResponse => !!c),
     };
   } catch (e) {
     rethrowLimit(e);

@@ -4,8 +4,8 @@
  * emailAddress) and DNS names. A CA constrained to "example.lg.jp" cannot vouch for a signer of another
  * domain. Other name forms are not judged; unreadable constraints fail closed.
  */
-import * as pkijs from 'pkijs';
-import { displayName, extension } from '../crypto/certificates.js';
+import { altNames, displayName, type Certificate } from '../crypto/certificates.js';
+import { extensionValue, generalName, type GeneralName, type Name } from '../crypto/x509.js';
 
 const OID_NAME_CONSTRAINTS = '2.5.29.30';
 const OID_EMAIL = '1.2.840.113549.1.9.1';
@@ -13,15 +13,14 @@ const DIRECTORY = 4;
 const EMAIL = 1;
 const DNS = 2;
 
-function text(v: unknown): string {
-  const raw = (v as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
-  return typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ').toLowerCase() : '';
+function text(v: string | null): string {
+  return v ? v.trim().replace(/\s+/g, ' ').toLowerCase() : '';
 }
 
 /** `base` is a prefix of `dn` (attribute by attribute; values compared case-insensitively). */
-function dnWithin(dn: pkijs.RelativeDistinguishedNames, base: pkijs.RelativeDistinguishedNames): boolean {
-  const a = dn.typesAndValues;
-  const b = base.typesAndValues;
+function dnWithin(dn: Name, base: Name): boolean {
+  const a = dn.attributes;
+  const b = base.attributes;
   if (b.length > a.length) return false;
   return b.every((tv, i) => tv.type === a[i].type && text(tv.value) === text(a[i].value));
 }
@@ -41,34 +40,50 @@ function emailWithin(email: string, constraint: string): boolean {
   return c.startsWith('.') ? host.endsWith(c) : host === c;
 }
 
-function namesOf(c: pkijs.Certificate): { type: number; value: unknown; shown: string }[] {
-  const out: { type: number; value: unknown; shown: string }[] = [];
-  if (c.subject.typesAndValues.length) out.push({ type: DIRECTORY, value: c.subject, shown: 'subject' });
-  for (const tv of c.subject.typesAndValues) if (tv.type === OID_EMAIL && text(tv.value)) out.push({ type: EMAIL, value: text(tv.value), shown: text(tv.value) });
-  const san = extension(c, '2.5.29.17')?.parsedValue as pkijs.AltName | undefined;
-  for (const g of san?.altNames ?? []) {
-    if ((g.type === EMAIL || g.type === DNS) && typeof g.value === 'string') out.push({ type: g.type, value: g.value, shown: g.value });
+type Named = { type: number; name?: Name; text?: string; shown: string };
+
+function namesOf(c: Certificate): Named[] {
+  const out: Named[] = [];
+  if (c.subject.attributes.length) out.push({ type: DIRECTORY, name: c.subject, shown: 'subject' });
+  for (const tv of c.subject.attributes) if (tv.type === OID_EMAIL && text(tv.value)) out.push({ type: EMAIL, text: text(tv.value), shown: text(tv.value) });
+  for (const g of altNames(c)) {
+    if ((g.type === EMAIL || g.type === DNS) && g.text !== undefined) out.push({ type: g.type, text: g.text, shown: g.text });
   }
   return out;
 }
 
-function within(type: number, name: unknown, base: pkijs.GeneralName): boolean {
-  if (base.type !== type) return false;
-  if (type === DIRECTORY) return base.value instanceof pkijs.RelativeDistinguishedNames && dnWithin(name as pkijs.RelativeDistinguishedNames, base.value);
-  if (typeof base.value !== 'string') return false;
-  return type === EMAIL ? emailWithin(name as string, base.value) : hostWithin(name as string, base.value);
+function within(n: Named, base: GeneralName): boolean {
+  if (base.type !== n.type) return false;
+  if (n.type === DIRECTORY) return !!base.name && !!n.name && dnWithin(n.name, base.name);
+  if (base.text === undefined || n.text === undefined) return false;
+  return n.type === EMAIL ? emailWithin(n.text, base.text) : hostWithin(n.text, base.text);
+}
+
+/** NameConstraints' permitted [0] and excluded [1] subtrees' bases; undefined when unreadable. */
+function constraintsOf(ca: Certificate): { permitted: GeneralName[]; excluded: GeneralName[] } | undefined | null {
+  try {
+    const d = extensionValue(ca, OID_NAME_CONSTRAINTS);
+    if (!d) return null;
+    const out = { permitted: [] as GeneralName[], excluded: [] as GeneralName[] };
+    for (const part of d.seq()) {
+      if (part.cls !== 2 || part.tag > 1) return undefined;
+      for (const subtree of part.children()) (part.tag === 0 ? out.permitted : out.excluded).push(generalName(subtree.seq()[0]));
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why `cert` lies outside the name constraints of `ca`, or undefined when it does not. */
-export function nameConstraintViolation(ca: pkijs.Certificate, cert: pkijs.Certificate): string | undefined {
-  const ext = extension(ca, OID_NAME_CONSTRAINTS);
-  if (!ext) return undefined;
-  const nc = ext.parsedValue as pkijs.NameConstraints | undefined;
-  if (!(nc instanceof pkijs.NameConstraints)) return `unreadable name constraints in ${displayName(ca)}`;
+export function nameConstraintViolation(ca: Certificate, cert: Certificate): string | undefined {
+  const nc = constraintsOf(ca);
+  if (nc === null) return undefined;
+  if (!nc) return `unreadable name constraints in ${displayName(ca)}`;
   for (const n of namesOf(cert)) {
-    if ((nc.excludedSubtrees ?? []).some((s) => within(n.type, n.value, s.base))) return `${displayName(cert)}: ${n.shown} is excluded by ${displayName(ca)}`;
-    const permitted = (nc.permittedSubtrees ?? []).filter((s) => s.base.type === n.type);
-    if (permitted.length && !permitted.some((s) => within(n.type, n.value, s.base))) return `${displayName(cert)}: ${n.shown} is outside what ${displayName(ca)} may certify`;
+    if (nc.excluded.some((b) => within(n, b))) return `${displayName(cert)}: ${n.shown} is excluded by ${displayName(ca)}`;
+    const permitted = nc.permitted.filter((b) => b.type === n.type);
+    if (permitted.length && !permitted.some((b) => within(n, b))) return `${displayName(cert)}: ${n.shown} is outside what ${displayName(ca)} may certify`;
   }
   return undefined;
 }
