@@ -37,11 +37,15 @@ export function isDelim(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
+/** Hex digit values by byte, -1 for anything else: one load per character in the long /Contents strings. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+
 function hexVal(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
+  return HEX_VALUE[c] ?? -1;
 }
 
 /** Find `pattern` (ASCII) in bytes[from, to). -1 when absent. */
@@ -298,7 +302,7 @@ export class Parser {
     let n = 0;
     let hi = -1;
     for (let i = this.pos; i < close; i++) {
-      const v = hexVal(b[i]);
+      const v = HEX_VALUE[b[i]];
       if (v < 0) {
         if (isWhite(b[i])) continue;
         throw new PdfError('bad-object', 'bad character in hex string', i);
