@@ -1,6 +1,6 @@
-/** The TLV walker the CMS parser uses to find its parts: definite and indefinite lengths, hostile input. */
+/** The TLV walker our X.509/CMS decoding stands on: definite and indefinite lengths, hostile input. */
 import { describe, expect, it } from 'vitest';
-import { childrenOf, readTlv, sequenceOf } from '../../shared/verify/crypto/der.js';
+import { childrenOf, readTlv } from '../../shared/verify/crypto/der.js';
 
 const b = (...xs: number[]) => new Uint8Array(xs);
 
@@ -27,10 +27,6 @@ describe('readTlv / childrenOf', () => {
       [2, 0, 9],
       [0, 4, 11],
     ]);
-    // re-encoded with a definite length, the same children
-    const again = sequenceOf(ber, kids);
-    expect(Array.from(again.subarray(0, 2))).toEqual([0x30, 9]);
-    expect(childrenOf(again, readTlv(again, 0)!)!.length).toBe(2);
   });
 
   it('refuses truncated, overlong and primitive-indefinite elements, and bounds nesting', () => {
@@ -38,12 +34,10 @@ describe('readTlv / childrenOf', () => {
     expect(readTlv(b(0x04, 0x85, 1, 1, 1, 1, 1), 0)).toBeUndefined();
     expect(readTlv(b(0x04, 0x80, 0x00, 0x00), 0)).toBeUndefined();
     expect(readTlv(b(0x30, 0x80, 0x02, 0x01), 0)).toBeUndefined(); // no end-of-contents
-    // 10,000 nested indefinite lengths: refused at once, not walked
+    // 10,000 nested indefinite lengths: refused past the nesting bound, not walked
     const deep = new Uint8Array(40_000);
     for (let i = 0; i < 10_000; i++) deep.set([0x30, 0x80], i * 2);
-    const t0 = performance.now();
     expect(readTlv(deep, 0)).toBeUndefined();
-    expect(performance.now() - t0).toBeLessThan(1000);
     // a child running past its parent's end
     const bad = b(0x30, 0x03, 0x04, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00);
     expect(childrenOf(bad, readTlv(bad, 0)!)).toBeUndefined();

@@ -1,4 +1,4 @@
-/** Byte helpers for the crypto layer (WebCrypto and asn1js want ArrayBuffers; PDFs give views). */
+/** Byte helpers for the crypto layer (WebCrypto wants ArrayBuffers; PDFs give views). */
 export { bytesEqual as sameBytes } from '../../pdf/index.js';
 
 /** A standalone ArrayBuffer holding exactly the view's bytes. */

@@ -1,7 +1,7 @@
 /**
- * A minimal BER/DER tag-length-value walker: finds where the parts of a CMS structure lie without
- * decoding them, so only the parts validation reads are decoded by asn1js (and a certificate seen
- * before is not decoded again). Definite and indefinite lengths; bounded nesting; never throws.
+ * A minimal BER/DER tag-length-value walker: finds where the parts of a structure lie without decoding
+ * them; x509.ts decodes the parts validation reads on top of it (and a certificate seen before is not
+ * decoded again). Definite and indefinite lengths; bounded nesting; never throws.
  */
 
 export interface Tlv {
@@ -70,46 +70,4 @@ export function childrenOf(b: Uint8Array, t: Tlv): Tlv[] | undefined {
     p = c.end;
   }
   return out;
-}
-
-export function isUniversal(t: Tlv | undefined, tag: number, constructed: boolean): t is Tlv {
-  return !!t && t.cls === 0 && t.tag === tag && t.constructed === constructed;
-}
-
-export function isContextTag(t: Tlv | undefined, tag: number): t is Tlv {
-  return !!t && t.cls === 2 && t.tag === tag && t.constructed;
-}
-
-export const SEQUENCE = 16;
-export const SET = 17;
-export const OBJECT_IDENTIFIER = 6;
-export const INTEGER = 2;
-
-/** DER length octets. */
-function lengthOctets(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
-  return [0x80 | out.length, ...out];
-}
-
-/** A SEQUENCE made of some of an element's children (encoded as they were). */
-export function sequenceOf(b: Uint8Array, parts: Tlv[]): Uint8Array {
-  const size = parts.reduce((n, p) => n + p.end - p.start, 0);
-  const head = [0x30, ...lengthOctets(size)];
-  const out = new Uint8Array(head.length + size);
-  out.set(head, 0);
-  let o = head.length;
-  for (const p of parts) {
-    out.set(b.subarray(p.start, p.end), o);
-    o += p.end - p.start;
-  }
-  return out;
-}
-
-/** Content octets equal `expected` (e.g. an OID's encoding). */
-export function contentIs(b: Uint8Array, t: Tlv, expected: readonly number[]): boolean {
-  if (t.contentEnd - t.contentStart !== expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (b[t.contentStart + i] !== expected[i]) return false;
-  return true;
 }
