@@ -6,6 +6,7 @@
  * decoded, as plain objects whose byte fields are views of one copy of the input. Anything out of
  * shape throws Malformed; callers turn it into their verdict ("cms-malformed", "not a certificate").
  */
+import { concatBytes } from './bytes.js';
 import { childrenOf, readTlv, type Tlv } from './der.js';
 
 export class Malformed extends Error {
@@ -119,7 +120,7 @@ export class Der {
   octets(implicit = false): Uint8Array {
     if (!implicit) this.expect(U.OCTET_STRING);
     if (!this.constructed) return this.content;
-    return join(this.children().map((c) => c.octets()));
+    return concatBytes(this.children().map((c) => c.octets()));
   }
   /** BIT STRING contents without the unused-bits octet. */
   bits(): Uint8Array {
@@ -188,17 +189,6 @@ export function latin1(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
   return s;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 export function oidString(c: Uint8Array): string {
