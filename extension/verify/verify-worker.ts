@@ -8,29 +8,16 @@ import { openPdf } from '../../shared/pdf';
 import { verifyPdf, type DigestFn } from '../../shared/verify';
 import { inPlaceDigest } from './digest';
 import type { VerifyRequest, WorkerReply } from './protocol';
+import { readFileBytes } from './read-file';
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<VerifyRequest>) => void) | null; postMessage(m: WorkerReply): void };
-const CHUNK = 8 << 20;
-
-/**
- * Reads a Blob into one buffer of its size, in 8 MB slices for the progress bar (a byte stream's 64 kB
- * chunks read a 100 MB file several times slower).
- */
-async function readAll(file: Blob, onProgress: (done: number) => void): Promise<Uint8Array> {
-  const out = new Uint8Array(file.size);
-  for (let at = 0; at < file.size; at += CHUNK) {
-    out.set(new Uint8Array(await file.slice(at, Math.min(file.size, at + CHUNK)).arrayBuffer()), at);
-    onProgress(Math.min(file.size, at + CHUNK));
-  }
-  return out;
-}
 
 async function verify({ id, file, anchors }: VerifyRequest): Promise<void> {
   const post = (m: WorkerReply) => scope.postMessage(m);
   const t0 = performance.now();
   let bytes: Uint8Array;
   try {
-    bytes = await readAll(file, (done) => post({ id, type: 'progress', phase: 'read', done, total: file.size }));
+    bytes = await readFileBytes(file, (done) => post({ id, type: 'progress', phase: 'read', done, total: file.size }));
   } catch (e) {
     post({ id, type: 'failed', message: e instanceof Error ? e.message : String(e) });
     return;

@@ -83,10 +83,10 @@ afterAll(async () => {
 describe('the verify page', () => {
   it('verifies several dropped and picked PDFs locally, with the verdicts of the validation core, and fetches nothing', async () => {
     await clearAnchors();
-    const page = await openVerifier();
     const requests: string[] = [];
     const record = (r: Request) => requests.push(r.url());
     browser.context.on('request', record);
+    const page = await openVerifier();
     // Every file shows a labelled progress bar until its report is ready.
     await page.evaluate(() => {
       const seen: string[] = ((window as unknown as { progressSeen: string[] }).progressSeen = []);
@@ -114,7 +114,7 @@ describe('the verify page', () => {
     expect(Object.values(got)).toContain('invalid');
     expect(got['ukesho-signed.pdf']).toBe('unknown-trust');
     // Nothing left the machine: only the extension's own files (page chunks, worker, pdf.js). The
-    // recorder does see the page's requests: the worker's script was loaded while verifying.
+    // recorder does see the page's requests: the worker's script, loaded when the page opened.
     expect(requests.some((u) => /\/assets\/verify-worker-[\w-]+\.js$/.test(u))).toBe(true);
     expect(requests.filter((u) => !u.startsWith(`chrome-extension://${browser.extensionId}/`))).toEqual([]);
     await page.close();
