@@ -14,6 +14,7 @@ import { trustAnchors, type TrustAnchor } from '../trust/anchors';
 import { loadTrustList, trustedOrigins } from '../trust/servers';
 import { takeForVerification } from './handoff';
 import { verifyTranslator } from './messages';
+import { progressDelay } from './progress';
 import type { VerifyRequest, WorkerReply } from './protocol';
 import { ReportPanel } from './ReportPanel';
 import VerifyWorker from './verify-worker?worker';
@@ -140,7 +141,7 @@ export function VerifyPage({ search }: { search: string }) {
     if (handoffId) {
       void takeForVerification(handoffId).then((files) => {
         setHandoff(files.length ? 'taken' : 'gone');
-        void verifyFiles(files.map((f) => ({ name: f.name, file: new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) })));
+        void verifyFiles(files);
       });
     }
     const downloadId = Number(params.get('download'));
@@ -249,6 +250,13 @@ export function VerifyPage({ search }: { search: string }) {
 }
 
 function Pending({ entry: e, t }: { entry: Entry; t: ReturnType<typeof verifyTranslator> }) {
+  // Shown only once the verification has taken a while, or at once for a large file (progress.ts).
+  const [shown, setShown] = useState(() => progressDelay(e.total, e.started, performance.now()) === 0);
+  useEffect(() => {
+    if (shown) return;
+    const timer = setTimeout(() => setShown(true), progressDelay(e.total, e.started, performance.now()));
+    return () => clearTimeout(timer);
+  }, [shown, e.total, e.started]);
   if (e.phase === 'failed')
     return (
       <section className="verify-result" data-testid="verify-result" data-verdict="error">
@@ -258,6 +266,7 @@ function Pending({ entry: e, t }: { entry: Entry; t: ReturnType<typeof verifyTra
         </p>
       </section>
     );
+  if (!shown) return null;
   const reading = e.phase === 'read' || e.phase === 'queued';
   const text = e.phase === 'queued' ? t('queued') : reading ? t('reading', { done: mb(e.done), total: mb(e.total) }) : t('verifying', { done: mb(e.done) });
   return (

@@ -23,10 +23,31 @@ export async function stashForVerification(files: { name: string; bytes: ArrayBu
 }
 
 /** For the verifier: the files handed over under `id`, removed as they are taken. */
-export async function takeForVerification(id: string): Promise<{ name: string; bytes: Uint8Array }[]> {
+export async function takeForVerification(id: string): Promise<{ name: string; file: Blob }[]> {
   const got = (await browser.storage.session.get(key(id)))[key(id)] as HandoffFile[] | undefined;
   await browser.storage.session.remove(key(id));
-  return (got ?? []).map((f) => ({ name: f.name, bytes: Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)) }));
+  return (got ?? []).map((f) => ({ name: f.name, file: pdfBlobOfBase64(f.data) }));
+}
+
+/** Base64 characters decoded at a time (a multiple of 4): 3 MB of bytes. */
+const SLICE_CHARS = 4 << 20;
+
+/**
+ * Handed-over bytes as the Blob the verify worker reads, decoded a slice at a time onto the Blob: the
+ * page never holds the decoded file beside the Blob, only one slice (issue 4). (Decoding the whole
+ * string with `Uint8Array.from(atob(…), …)` listed every byte as a number first, then kept the bytes
+ * until the Blob was made of them.)
+ */
+export function pdfBlobOfBase64(data: string): Blob {
+  let blob = new Blob([], { type: 'application/pdf' });
+  for (let at = 0; at < data.length; at += SLICE_CHARS) {
+    const chars = atob(data.slice(at, at + SLICE_CHARS));
+    const slice = new Uint8Array(chars.length);
+    for (let i = 0; i < chars.length; i++) slice[i] = chars.charCodeAt(i);
+    // A Blob of a Blob refers to its data, it does not copy it.
+    blob = new Blob([blob, slice], { type: 'application/pdf' });
+  }
+  return blob;
 }
 
 export function verifierUrl(handoffId?: string): string {

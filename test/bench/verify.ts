@@ -244,6 +244,8 @@ interface ChromiumFigures {
   peakByProcess: string;
   /** Each cold run's peak, in run order (the first file's first run is the browser's first verification). */
   runPeaksMb: number[];
+  /** Whether each cold run showed the progress display (the page shows it on a quick file only once it has taken a while). */
+  runBars: boolean[];
   verdict: string;
 }
 
@@ -310,6 +312,7 @@ async function benchChromium(files: { name: string; file: string }[], rootDer: U
       let peakKb = 0;
       let peakByProcess = '';
       const runPeaksMb: number[] = [];
+      const runBars: boolean[] = [];
       let verdict = '';
       for (let i = 0; i < CHROMIUM_REPEAT; i++) {
         const page = await browser.context.newPage();
@@ -349,6 +352,15 @@ async function benchChromium(files: { name: string; file: string }[], rootDer: U
             await new Promise((r) => setTimeout(r, 5));
           }
         })();
+        await page.evaluate(() => {
+          const w = window as unknown as { benchBar: boolean };
+          w.benchBar = false;
+          new MutationObserver((_, o) => {
+            if (!document.querySelector('[role=progressbar]')) return;
+            w.benchBar = true;
+            o.disconnect();
+          }).observe(document.body, { childList: true, subtree: true });
+        });
         for (const into of [cold, warm]) {
           const before = await page.locator('[data-testid=verify-result]').count();
           await page.setInputFiles('[data-testid=verify-file]', file);
@@ -360,6 +372,7 @@ async function benchChromium(files: { name: string; file: string }[], rootDer: U
             sampling = false;
             await sampler;
             runPeaksMb.push(runPeakKb / 1024);
+            runBars.push(await page.evaluate(() => (window as unknown as { benchBar: boolean }).benchBar));
           } else {
             reads.push(Number(await result.getAttribute('data-read-ms')));
             verifies.push(Number(await result.getAttribute('data-verify-ms')));
@@ -388,7 +401,7 @@ async function benchChromium(files: { name: string; file: string }[], rootDer: U
         );
         await page.close();
       }
-      out.set(name, { coldMs: median(cold), warmMs: median(warm), readMs: median(reads), verifyMs: median(verifies), floorMs: median(floors), idleMb: median(idles), workerIdleMb: median(workerIdles), peakAboveIdleMb: peakKb / 1024, peakByProcess, runPeaksMb, verdict });
+      out.set(name, { coldMs: median(cold), warmMs: median(warm), readMs: median(reads), verifyMs: median(verifies), floorMs: median(floors), idleMb: median(idles), workerIdleMb: median(workerIdles), peakAboveIdleMb: peakKb / 1024, peakByProcess, runPeaksMb, runBars, verdict });
     }
   } finally {
     await browser.close();
@@ -512,10 +525,11 @@ export async function benchVerify(): Promise<void> {
     console.log('those bytes. Floor: WebCrypto SHA-256 of every signed range (ranges joined; file already in memory). Peak = summed RSS');
     console.log('of the browser\'s processes above the idle page during the cold run, sampled every 5 ms. The verify page starts its worker');
     console.log('at load: the idle page includes it (measured by holding the worker back, then starting it; the last column adds it back).');
-    console.log('Peak of each cold run in order (MB above idle), and at the highest peak, by process:');
+    console.log('Peak of each cold run in order (MB above idle; "bar": the page showed its progress display, which it does at once');
+    console.log('from 32 MB and otherwise once a verification has taken 500 ms), and at the highest peak, by process:');
     for (const { name } of inputs) {
       const c = chromium.get(name)!;
-      console.log(`  ${name}: ${c.runPeaksMb.map((p) => `+${p.toFixed(1)}`).join(', ')}; ${c.peakByProcess}`);
+      console.log(`  ${name}: ${c.runPeaksMb.map((p, i) => `+${p.toFixed(1)}${c.runBars[i] ? ' (bar)' : ''}`).join(', ')}; ${c.peakByProcess}`);
     }
   } finally {
     if (process.env.BENCH_KEEP) console.log(`files kept in ${dir}`);

@@ -2,15 +2,21 @@
  * The verify page in real Chromium with the built extension: corpus PDFs and a PDF signed by the real
  * server, dropped and picked; verdicts as the validation core gives them in Node; the server's root
  * imported → valid; no network request while verifying; "view signed version" renders with pdf.js;
- * the side panel's hand-off (storage.session) lands on the page and is verified.
+ * the side panel's hand-off (storage.session) lands on the page and is verified; a labelled progress bar
+ * until the report, at once on a large file and after a delay on a slow one (none flashes on a quick one).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROGRESS_AT_ONCE_BYTES, PROGRESS_DELAY_MS } from '../../extension/verify/progress.js';
 import { verifyPdf, type VerificationReport } from '../../shared/verify/index.js';
 import { corpusPath, samplePath } from '../helpers/shared-dir.js';
+import { buildPdf } from '../pdf/helpers/build.js';
+import { makePki } from '../verify/helpers/pki.js';
+import { signPdf, streamObject } from '../verify/helpers/signer.js';
 import { dropFiles, launchWithExtension, type ExtensionBrowser } from './browser.js';
 import { buildExtensionTrusting } from './build.js';
 import { freePort, sendEnvelope, startTestServer, type TestServer } from './server.js';
@@ -60,6 +66,55 @@ async function verdicts(page: Page, count: number): Promise<Record<string, strin
   return out;
 }
 
+/** A signed PDF of just over PROGRESS_AT_ONCE_BYTES: one page drawing an incompressible image. */
+async function largeSignedPdf(): Promise<Uint8Array> {
+  const side = Math.ceil(Math.sqrt((PROGRESS_AT_ONCE_BYTES + (1 << 20)) / 3));
+  const base = buildPdf({
+    objects: {
+      1: '<< /Type /Catalog /Pages 2 0 R >>',
+      2: '<< /Type /Pages /Kids [10 0 R] /Count 1 >>',
+      3: streamObject(`/Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceRGB /BitsPerComponent 8`, randomBytes(side * side * 3)),
+      10: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 11 0 R /Resources << /XObject << /Im 3 0 R >> >> >>',
+      11: streamObject('', new TextEncoder().encode('q 500 0 0 700 50 70 cm /Im Do Q')),
+    },
+  });
+  return signPdf(base, { pki: await makePki('rsa'), field: 'Approval1' });
+}
+
+interface ProgressLog {
+  pickedAt: number;
+  /** One snapshot per DOM change: the progress bars shown and how many reports. */
+  states: { at: number; bars: { label: string; text: string }[]; results: number }[];
+}
+
+/** Records, from the moment a file is picked, every state of the page's progress bars and reports. */
+async function watchProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: ProgressLog = ((window as unknown as { progressLog: ProgressLog }).progressLog = { pickedAt: NaN, states: [] });
+    document.addEventListener('change', () => (log.pickedAt = performance.now()), true);
+    new MutationObserver(() => {
+      const bars = [...document.querySelectorAll('[role=progressbar]')].map((b) => ({ label: b.getAttribute('aria-label') ?? '', text: b.getAttribute('aria-valuetext') ?? '' }));
+      log.states.push({ at: performance.now(), bars, results: document.querySelectorAll('[data-testid=verify-result]').length });
+    }).observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+  });
+}
+
+/**
+ * The file's labelled progress bar, from when it first showed (ms after the pick) until the report:
+ * never missing in between, gone with the report.
+ */
+async function progressUntilReport(page: Page, name: string): Promise<{ firstMs: number; texts: string[] }> {
+  const log = await page.evaluate(() => (window as unknown as { progressLog: ProgressLog }).progressLog);
+  const label = `「${name}」の検証の進み具合`;
+  const first = log.states.findIndex((s) => s.bars.some((b) => b.label === label));
+  expect(first, 'a labelled progress bar showed').toBeGreaterThanOrEqual(0);
+  const report = log.states.findIndex((s) => s.results > 0);
+  expect(report).toBeGreaterThan(first);
+  for (const s of log.states.slice(first, report)) expect(s.bars.map((b) => b.label)).toEqual([label]);
+  expect(log.states.at(-1)!.bars).toEqual([]);
+  return { firstMs: log.states[first].at - log.pickedAt, texts: [...new Set(log.states.slice(first, report).flatMap((s) => s.bars.map((b) => b.text)))] };
+}
+
 /** Empties the trust anchors (from an extension page that does not fetch server roots). */
 async function clearAnchors() {
   const page = await openVerifier();
@@ -87,16 +142,6 @@ describe('the verify page', () => {
     const record = (r: Request) => requests.push(r.url());
     browser.context.on('request', record);
     const page = await openVerifier();
-    // Every file shows a labelled progress bar until its report is ready.
-    await page.evaluate(() => {
-      const seen: string[] = ((window as unknown as { progressSeen: string[] }).progressSeen = []);
-      new MutationObserver(() => {
-        for (const bar of document.querySelectorAll('[role=progressbar]')) {
-          const label = bar.getAttribute('aria-label') ?? '';
-          if (!seen.includes(label)) seen.push(label);
-        }
-      }).observe(document.body, { childList: true, subtree: true, attributes: true });
-    });
     const corpus = DROPPED.map((f) => ({ name: path.basename(f), bytes: new Uint8Array(readFileSync(corpusPath(f))) }));
     await dropFiles(page, 'verify-drop', corpus);
     await page.setInputFiles('[data-testid=verify-file]', [{ name: 'ukesho-signed.pdf', mimeType: 'application/pdf', buffer: Buffer.from(signed) }]);
@@ -107,8 +152,6 @@ describe('the verify page', () => {
     for (const f of corpus) expected[f.name] = (await verifyPdf(f.bytes)).verdict;
     expected['ukesho-signed.pdf'] = (await verifyPdf(signed)).verdict;
     expect(got).toEqual(expected);
-    const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-    expect(progress.sort()).toEqual([...corpus.map((f) => f.name), 'ukesho-signed.pdf'].map((n) => `「${n}」の検証の進み具合`).sort());
     expect(await page.locator('[role=progressbar]').count()).toBe(0);
     // The set is not trivial: an intact one, a rejected one, and the server's PDF without its root.
     expect(Object.values(got)).toContain('invalid');
@@ -117,6 +160,55 @@ describe('the verify page', () => {
     // recorder does see the page's requests: the worker's script, loaded when the page opened.
     expect(requests.some((u) => /\/assets\/verify-worker-[\w-]+\.js$/.test(u))).toBe(true);
     expect(requests.filter((u) => !u.startsWith(`chrome-extension://${browser.extensionId}/`))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a large file its labelled progress bar at once, reading then verifying, until its report is ready', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'e2e-verify-large-'));
+    try {
+      const bytes = await largeSignedPdf();
+      expect(bytes.length).toBeGreaterThanOrEqual(PROGRESS_AT_ONCE_BYTES);
+      const file = path.join(dir, 'large-signed.pdf');
+      writeFileSync(file, bytes);
+      const page = await openVerifier();
+      await watchProgress(page);
+      await page.setInputFiles('[data-testid=verify-file]', file);
+      expect(await verdicts(page, 1)).toEqual({ 'large-signed.pdf': (await verifyPdf(bytes)).verdict });
+      const { firstMs, texts } = await progressUntilReport(page, 'large-signed.pdf');
+      // At once, not after the delay a quick file gets; and it says what it is doing.
+      expect(firstMs).toBeLessThan(PROGRESS_DELAY_MS);
+      expect(texts.some((t) => /^ファイルを読み込んでいます… [\d.]+ \/ 33\.\d MB$/.test(t))).toBe(true);
+      expect(texts.some((t) => t.startsWith('署名を検証しています'))).toBe(true);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows a small file a progress bar only once its verification has taken a while (a slow worker)', async () => {
+    const page = await browser.context.newPage();
+    // A slow machine, as far as the page can tell: its worker gets each request 1.5 s late.
+    await page.addInitScript({
+      content: `{
+        const Real = Worker;
+        window.Worker = function (url, options) {
+          const real = new Real(url, options);
+          const postMessage = real.postMessage.bind(real);
+          real.postMessage = (m, t) => setTimeout(() => postMessage(m, t), 1500);
+          return real;
+        };
+      }`,
+    });
+    await page.goto(`chrome-extension://${browser.extensionId}/verify.html`);
+    await page.locator('[data-testid=verify-drop]').waitFor();
+    await watchProgress(page);
+    await page.setInputFiles('[data-testid=verify-file]', [{ name: 'ukesho-signed.pdf', mimeType: 'application/pdf', buffer: Buffer.from(signed) }]);
+    expect(Object.keys(await verdicts(page, 1))).toEqual(['ukesho-signed.pdf']);
+    const { firstMs, texts } = await progressUntilReport(page, 'ukesho-signed.pdf');
+    // Not before the delay (no flash on a quick file), and well before the report.
+    expect(firstMs).toBeGreaterThanOrEqual(PROGRESS_DELAY_MS - 1);
+    expect(firstMs).toBeLessThan(1500);
+    expect(texts[0]).toBe('待機中');
     await page.close();
   });
 
