@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Services } from '../services.js';
 import type { Actor } from '../auth/actor.js';
 import { actorLabel } from '../auth/actor.js';
-import { hashToken, newToken, sha256Hex } from '../auth/secrets.js';
+import { hashToken, newToken } from '../auth/secrets.js';
 import { unwrapDataKey } from '../store/blobs.js';
 import { documents, envelopes, recipients } from '../store/schema.js';
 import { appendAudit } from '../audit/log.js';
@@ -11,7 +11,6 @@ import { signingRequest } from '../mail/templates.js';
 import { fail } from '../errors.js';
 import { currentSigner, documentsOf, envelopeFor, fieldsOf, recipientsOf, senderDisplay, senderOf, type EnvelopeRow, type RecipientRow } from './load.js';
 import type { PlacedField } from '../signing/service.js';
-import { hashStateOf } from '../signing/hash-state.js';
 
 type Tx = Parameters<Parameters<Services['db']['transaction']>[0]>[0];
 
@@ -97,8 +96,8 @@ export async function prepareDocuments(
     const pdf = doc.pdf ?? s.blobs.get(key, doc.currentBlobId);
     const out = await s.signing.prepare({ pdf, documentId: doc.id, certificateId: doc.certificateId, fields: fieldsFor(doc.id) });
     const same = out === pdf;
-    // The PAdES signer resumes each approval's hash from the state saved here (signing/hash-state.ts).
-    const hashed = s.signing.kind === 'pades' ? hashStateOf(out) : { sha256: same ? doc.currentSha256 : sha256Hex(out), hashState: null };
+    // The signer resumes each approval's hash from the state saved here (signing/hash-state.ts).
+    const hashed = same ? { sha256: doc.currentSha256, hashState: null } : s.signing.documentHash(out);
     prepared.push({
       documentId: doc.id,
       certificateId: doc.certificateId,

@@ -5,6 +5,7 @@
  */
 import { openPdf, type PdfDocument } from '../../shared/pdf/index.js';
 import { createCadesSignature } from './cms/cades.js';
+import { hashStateOf } from './hash-state.js';
 import { buildConclusionCertificate } from './certificate.js';
 import { addDss, type ValidationData } from './pdf/dss.js';
 import { fillFields } from './pdf/form-fill.js';
@@ -56,6 +57,11 @@ export class PadesSigningService implements SigningService {
 
   prepare(input: PrepareInput): Promise<Uint8Array> {
     return prepareDocument(input);
+  }
+
+  /** Hashed in JS once, so that each approval resumes the saved state (hash-state.ts). */
+  documentHash(pdf: Uint8Array): { sha256: string; hashState: string } {
+    return hashStateOf(pdf);
   }
 
   async approve(input: ApprovalInput): Promise<SignedRevision> {

@@ -90,6 +90,11 @@ export interface SigningService {
   /** 'noop' until the PAdES signer is configured; recorded in the audit log with every operation. */
   readonly kind: 'noop' | 'pades';
   prepare(input: PrepareInput): Promise<Uint8Array>;
+  /**
+   * The SHA-256 (hex) of a revision the server is about to store, and the state the next approval
+   * resumes from (null when this implementation keeps none).
+   */
+  documentHash(pdf: Uint8Array): { sha256: string; hashState: string | null };
   approve(input: ApprovalInput): Promise<SignedRevision>;
   conclude(input: ConcludeInput): Promise<Uint8Array>;
   /** The 締結証明書 PDF, signed and timestamped; null when the implementation cannot make one. */
@@ -109,9 +114,20 @@ export class NoopSigningService implements SigningService {
   async prepare(input: PrepareInput) {
     return input.pdf;
   }
+  documentHash(pdf: Uint8Array) {
+    return { sha256: createHash('sha256').update(pdf).digest('hex'), hashState: null };
+  }
   async approve(input: ApprovalInput): Promise<SignedRevision> {
-    const sha256 = createHash('sha256').update(input.pdf).digest('hex');
-    return { prefix: input.pdf, appended: new Uint8Array(0), sha256, hashState: input.hashState ?? null };
+    // Nothing is appended, so the server keeps the document's stored SHA-256 and never reads this one:
+    // it is computed only if asked, not on every completion.
+    return {
+      prefix: input.pdf,
+      appended: new Uint8Array(0),
+      get sha256() {
+        return createHash('sha256').update(input.pdf).digest('hex');
+      },
+      hashState: input.hashState ?? null,
+    };
   }
   async conclude(input: ConcludeInput) {
     return input.pdf;
