@@ -30,6 +30,16 @@ afterAll(async () => ext?.close());
 
 const sample = () => new Uint8Array(readFileSync(samplePath('ukesho.pdf')));
 
+/** Runs `fn` with the outside CA's `services` answering 503, and brings them back up whatever happens. */
+async function whileDown<T>(services: (keyof ExternalCa['state'])[], fn: () => Promise<T>): Promise<T> {
+  for (const s of services) ext.state[s] = 'down';
+  try {
+    return await fn();
+  } finally {
+    for (const s of services) ext.state[s] = 'up';
+  }
+}
+
 async function approved(signing: Signing): Promise<Uint8Array> {
   return revisionBytes(await signing.service.approve({ pdf: sample(), documentId: 'd', signerName: '山田 太郎', signerEmail: 'taro@example.jp', approvedAt: new Date(), fieldValues: [] }));
 }
@@ -137,17 +147,12 @@ describe('an externally issued signing certificate', () => {
   it('fails the conclusion clearly when neither OCSP nor CRL can be had, and succeeds when retried', async () => {
     const signing = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), external: pem() });
     const pdf = await approved(signing);
-    ext.state.ocsp = 'down';
-    ext.state.crl = 'down';
-    try {
-      await expect(signing.service.conclude({ pdf, documentId: 'd' })).rejects.toMatchObject({
+    await whileDown(['ocsp', 'crl'], () =>
+      expect(signing.service.conclude({ pdf, documentId: 'd' })).rejects.toMatchObject({
         name: 'SigningUnavailableError',
         message: expect.stringMatching(/revocation status of "CN=Outside Document Signer.*could not be obtained.*OCSP http:\/\/127\.0\.0\.1:\d+\/ocsp: HTTP 503.*CRL http:\/\/127\.0\.0\.1:\d+\/crl\/ca\.crl: HTTP 503/),
-      });
-    } finally {
-      ext.state.ocsp = 'up';
-      ext.state.crl = 'up';
-    }
+      }),
+    );
     const retried = await signing.service.conclude({ pdf, documentId: 'd' });
     expect(findSignatures(retried).map((s) => s.subFilter)).toEqual(['ETSI.CAdES.detached', 'ETSI.RFC3161']);
   });
@@ -155,13 +160,7 @@ describe('an externally issued signing certificate', () => {
   it('falls back to the CRL when the OCSP responder is down', async () => {
     const signing = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), external: pem() });
     const approvedPdf = await approved(signing);
-    ext.state.ocsp = 'down';
-    let pdf: Uint8Array;
-    try {
-      pdf = await signing.service.conclude({ pdf: approvedPdf, documentId: 'd' });
-    } finally {
-      ext.state.ocsp = 'up';
-    }
+    const pdf = await whileDown(['ocsp'], () => signing.service.conclude({ pdf: approvedPdf, documentId: 'd' }));
     const doc = openPdf(pdf);
     const dss = dssOf(doc);
     const caFile = writeTemp(dir, 'ext-ca.pem', ext.ca.toString('pem'));
@@ -206,17 +205,12 @@ describe('an external TSA', () => {
   it('gets its chain (issuer from the AIA caIssuers) and OCSP response into the DSS and the VRI, and fails the conclusion (retryably) when its status is unreachable', async () => {
     const signing = await createSigningService({ dataDir: tempDir(), masterKey: randomBytes(32), tsaUrl: `${ext.url}/tsa` });
     const pdf = await approved(signing);
-    ext.state.ocsp = 'down';
-    ext.state.crl = 'down';
-    try {
-      await expect(signing.service.conclude({ pdf, documentId: 'd' })).rejects.toMatchObject({
+    await whileDown(['ocsp', 'crl'], () =>
+      expect(signing.service.conclude({ pdf, documentId: 'd' })).rejects.toMatchObject({
         name: 'SigningUnavailableError',
         message: expect.stringMatching(/"CN=Outside Time Stamping.*could not be obtained/),
-      });
-    } finally {
-      ext.state.ocsp = 'up';
-      ext.state.crl = 'up';
-    }
+      }),
+    );
     const caFetches = ext.hits.caIssuers;
     const final = await signing.service.conclude({ pdf, documentId: 'd' });
     const doc = openPdf(final);
