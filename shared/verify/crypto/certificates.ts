@@ -38,10 +38,6 @@ export function parseCertificate(der: Uint8Array): Certificate | undefined {
   return cert;
 }
 
-export function certDer(c: Certificate): Uint8Array {
-  return c.der;
-}
-
 const keys = new WeakMap<Certificate, string>();
 
 /** Identity of a certificate (its signed body and signature), cached: chains ask it often. */
