@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
-import { hashStateOf } from '../../server/signing/hash-state.js';
 import { createSigningService, type Signing } from '../../server/signing/index.js';
 
 const CACHE = path.join(tmpdir(), 'esign-bench-sign');
@@ -162,13 +161,13 @@ async function memoryChild(file: string) {
   const small = readFileSync(path.join(CACHE, 'a-10-pages.pdf'));
   const approve = (pdf: Uint8Array, hashState: string | null) =>
     signing.service.approve({ pdf, hashState, documentId: 'b', signerName: 'Bench', signerEmail: 'b@example.jp', approvedAt: new Date(), fieldValues: [] });
-  await approve(small, hashStateOf(small).hashState);
+  await approve(small, signing.service.documentHash(small).hashState);
   (globalThis as { gc?: () => void }).gc?.();
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
   writeFileSync('/proc/self/clear_refs', '5');
   const baseline = kb('VmRSS');
   const pdf = readFileSync(file);
-  const { hashState } = hashStateOf(pdf); // saved when this revision was written, in the server
+  const { hashState } = signing.service.documentHash(pdf); // saved when this revision was written, in the server
   const out = await approve(pdf, hashState);
   const peak = kb('VmHWM');
   process.stdout.write(
@@ -189,8 +188,8 @@ export async function benchSign(): Promise<void> {
     const runs = pdf.length > 5_000_000 ? 11 : 25;
     const approve = (hashState: string | null) =>
       signing.service.approve({ pdf, hashState, documentId: 'b', signerName: 'Bench', signerEmail: 'b@example.jp', approvedAt: new Date(), fieldValues: [] });
-    const saveState = await timeIt(3, () => hashStateOf(pdf));
-    const { hashState } = hashStateOf(pdf);
+    const saveState = await timeIt(3, () => signing.service.documentHash(pdf));
+    const { hashState } = signing.service.documentHash(pdf);
     const ours = await timeIt(runs, () => approve(hashState));
     const cold = await timeIt(3, () => approve(null));
     const sha = await timeIt(runs, () => createHash('sha256').update(pdf).digest());
