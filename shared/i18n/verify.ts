@@ -125,6 +125,10 @@ export const PROBLEM_MESSAGES = {
     ja: '証明書「{subject}」は失効しています（{date}）。',
     en: 'Certificate "{subject}" is revoked ({date}).',
   },
+  'certificate-purpose': {
+    ja: '証明書の用途が署名に合いません（{detail}）。',
+    en: 'The certificate is not meant for this use ({detail}).',
+  },
   'chain-invalid': {
     ja: '証明書チェーンの検証に失敗しました（{detail}）。',
     en: 'The certificate chain does not verify ({detail}).',

@@ -405,7 +405,7 @@ async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: S
   let signerTrust: TrustResult | undefined;
   let tsaTrust: TrustResult | undefined;
   if (!isTimestamp && tst?.status === 'valid' && tst.tsaCert && tst.genTime) {
-    tsaTrust = await s.trust.evaluate(tst.tsaCert, s.at ?? tst.genTime, tst.certificates);
+    tsaTrust = await s.trust.evaluate(tst.tsaCert, s.at ?? tst.genTime, tst.certificates, 'timestamping');
     report.timestamp.trust = tsaTrust.status;
     if (tsaTrust.status === 'untrusted') problems.push(problem('timestamp-untrusted', 'error'));
     else if (tsaTrust.status === 'unknown' && s.trust.anchors.length) problems.push(problem('timestamp-untrusted', 'warning'));
@@ -414,7 +414,7 @@ async function verifyOne(doc: PdfDocument, bytes: Uint8Array, c: Candidate, s: S
   const at = s.at ?? (timestampOk ? tst!.genTime! : claimed ?? new Date());
   report.trustTime = { at: at.toISOString(), source: s.at ? 'given' : timestampOk ? 'timestamp' : claimed ? 'claimed' : 'now' };
   if (signerCert && report.integrity === 'valid') {
-    signerTrust = await s.trust.evaluate(signerCert, at, isTimestamp ? tst!.certificates : cms!.certificates);
+    signerTrust = await s.trust.evaluate(signerCert, at, isTimestamp ? tst!.certificates : cms!.certificates, isTimestamp ? 'timestamping' : 'document-signing');
     report.trust = signerTrust.status;
     report.chain = signerTrust.chain.map(displayName);
     report.revocation = signerTrust.revocation;

@@ -115,12 +115,47 @@ export function isCa(c: Certificate): boolean | undefined {
   }
 }
 
-export function extKeyUsages(c: Certificate): string[] | undefined {
+/** basicConstraints pathLenConstraint; undefined when absent (or no extension). */
+export function pathLength(c: Certificate): number | undefined {
   try {
-    return extensionValue(c, '2.5.29.37')?.seq().map((x) => x.oid());
+    const last = extensionValue(c, '2.5.29.19')?.seq().find((x) => x.is(2, false));
+    return last ? last.smallInt() : undefined;
   } catch {
-    return undefined;
+    return 0; // unreadable: allow no certificate below
   }
+}
+
+/** extKeyUsage purposes; undefined without the extension, [] when it cannot be read (no purpose). */
+export function extKeyUsages(c: Certificate): string[] | undefined {
+  let d: Der | undefined;
+  try {
+    d = extensionValue(c, '2.5.29.37');
+    return d?.seq().map((x) => x.oid());
+  } catch {
+    return d ? [] : undefined;
+  }
+}
+
+/** keyUsage bits (RFC 5280 §4.2.1.3). */
+export const KEY_USAGE = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, dataEncipherment: 3, keyAgreement: 4, keyCertSign: 5, cRLSign: 6 } as const;
+
+/**
+ * Which keyUsage bits are set: undefined without the extension (every use allowed), and a test that
+ * answers false for every bit when the extension cannot be read (fail closed).
+ */
+export function keyUsage(c: Certificate): ((bit: keyof typeof KEY_USAGE) => boolean) | undefined {
+  const e = c.extensions.find((x) => x.oid === '2.5.29.15');
+  if (!e) return undefined;
+  let bits: Uint8Array;
+  try {
+    bits = Der.read(e.value).bits();
+  } catch {
+    return () => false;
+  }
+  return (name) => {
+    const n = KEY_USAGE[name];
+    return ((bits[n >> 3] ?? 0) & (0x80 >> (n & 7))) !== 0;
+  };
 }
 
 /** subjectAltName's entries; [] when absent or unreadable. */

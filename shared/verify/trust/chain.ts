@@ -5,11 +5,33 @@
  */
 import { UnsupportedAlgorithm, digestByOid, signatureScheme, verifySignature, type DigestFn } from '../crypto/algorithms.js';
 import { sameBytes } from '../crypto/bytes.js';
-import { certKey, displayName, isCa, isSelfIssued, namesEqual, type Certificate } from '../crypto/certificates.js';
+import { certKey, displayName, isCa, isSelfIssued, namesEqual, pathLength, type Certificate } from '../crypto/certificates.js';
 import type { OcspResponse, SingleResponse } from '../crypto/x509.js';
 import { problem, type Problem } from '../report.js';
 import type { Crl } from './dss.js';
 import { nameConstraintViolation } from './name-constraints.js';
+import { isOcspResponder, mayIssue, purposeViolation, type CertificatePurpose } from './purpose.js';
+
+/** Extensions whose meaning we know (or, for policies, accept as any-policy): RFC 5280 §4.2 requires
+ * rejecting a certificate with a critical extension the verifier does not recognise. */
+const KNOWN_EXTENSIONS = new Set([
+  '2.5.29.14', // subjectKeyIdentifier
+  '2.5.29.15', // keyUsage
+  '2.5.29.17', // subjectAltName
+  '2.5.29.18', // issuerAltName
+  '2.5.29.19', // basicConstraints
+  '2.5.29.30', // nameConstraints
+  '2.5.29.31', // cRLDistributionPoints
+  '2.5.29.32', // certificatePolicies
+  '2.5.29.33', // policyMappings
+  '2.5.29.35', // authorityKeyIdentifier
+  '2.5.29.36', // policyConstraints
+  '2.5.29.37', // extKeyUsage
+  '2.5.29.54', // inhibitAnyPolicy
+  '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
+  '1.3.6.1.5.5.7.1.3', // qcStatements
+  '1.3.6.1.5.5.7.48.1.5', // id-pkix-ocsp-nocheck
+]);
 
 export interface RevocationData {
   crls: Crl[];
@@ -108,7 +130,7 @@ export class TrustContext {
     const speaksFor = (thisUpdate: Date | undefined, nextUpdate: Date | undefined) =>
       !!thisUpdate && (thisUpdate >= at || (nextUpdate !== undefined && thisUpdate <= at && at <= nextUpdate));
     for (const crl of this.revocation.crls) {
-      if (!namesEqual(crl.issuer, issuer.subject)) continue;
+      if (!namesEqual(crl.issuer, issuer.subject) || !mayIssue(issuer, 'crls')) continue;
       let ok = false;
       try {
         ok = await verifySignature(issuer.publicKey, signatureScheme(crl.signatureAlgorithm, undefined), crl.tbs, crl.signature);
@@ -157,32 +179,56 @@ export class TrustContext {
       }
     };
     if (await verifyWith(issuer)) return true;
-    // Delegated responder: certificate in the response, issued by the CA (RFC 6960 §4.2.2.2).
+    // Delegated responder: certificate in the response, issued by the CA for OCSP signing (RFC 6960 §4.2.2.2).
     for (const c of basic.certs) {
-      if (namesEqual(c.issuer, issuer.subject) && (await this.issued(issuer, c)) && (await verifyWith(c))) return true;
+      if (namesEqual(c.issuer, issuer.subject) && isOcspResponder(c) && (await this.issued(issuer, c)) && (await verifyWith(c))) return true;
     }
     return false;
   }
 
-  /** Build, then judge the chain of `leaf` at `at`. */
-  async evaluate(leaf: Certificate, at: Date, extra: Certificate[] = []): Promise<TrustResult> {
+  /** Build, then judge the chain of `leaf` at `at`, for `purpose` (what the leaf is used for here). */
+  async evaluate(leaf: Certificate, at: Date, extra: Certificate[] = [], purpose?: CertificatePurpose): Promise<TrustResult> {
     const { chain, anchored, complete } = await this.buildChain(leaf, extra);
     const problems: Problem[] = [];
     const missingRevocation: string[] = [];
     let revocation: TrustResult['revocation'] = 'good';
     let broken = false;
+    const severity = anchored ? 'error' : 'warning';
+    const purposeWhy = purpose ? purposeViolation(leaf, purpose) : null;
+    if (purposeWhy) {
+      problems.push(problem('certificate-purpose', severity, { detail: purposeWhy }));
+      broken = true;
+    }
     for (let i = 0; i < chain.length; i++) {
       const c = chain[i];
-      if (i > 0 && isCa(c) === false) {
-        problems.push(problem('chain-invalid', anchored ? 'error' : 'warning', { detail: `${displayName(c)} is not a CA` }));
+      const anchor = this.isAnchor(c);
+      // An issuer below the trust anchor must say it is a CA, allowed to sign certificates, with room
+      // for the CAs below it (RFC 5280 §6.1.4 (k), (l), (m), (n)). The anchor is trusted as configured.
+      const caWhy =
+        i === 0 || anchor
+          ? null
+          : isCa(c) !== true
+            ? `${displayName(c)} is not a CA`
+            : !mayIssue(c, 'certificates')
+              ? `${displayName(c)}: its key usage does not allow signing certificates`
+              : null;
+      const limit = i > 0 ? pathLength(c) : undefined;
+      const below = chain.slice(1, i).filter((x) => !isSelfIssued(x)).length;
+      const critical = c.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
+      const why =
+        caWhy ??
+        (limit !== undefined && below > limit ? `${displayName(c)} allows ${limit} CA certificate(s) below it, the chain has ${below}` : null) ??
+        (critical && !anchor ? `${displayName(c)} has an unrecognised critical extension ${critical.oid}` : null);
+      if (why) {
+        problems.push(problem('chain-invalid', severity, { detail: why }));
         broken = true;
       }
       // Name constraints of every CA above (self-issued intermediates are exempt, RFC 5280 §6.1.4).
       if (i === 0 || !isSelfIssued(c)) {
         for (let k = i + 1; k < chain.length; k++) {
-          const why = nameConstraintViolation(chain[k], c);
-          if (why) {
-            problems.push(problem('chain-invalid', anchored ? 'error' : 'warning', { detail: why }));
+          const excluded = nameConstraintViolation(chain[k], c);
+          if (excluded) {
+            problems.push(problem('chain-invalid', severity, { detail: excluded }));
             broken = true;
             break;
           }
@@ -193,7 +239,7 @@ export class TrustContext {
         broken = true;
       }
       const issuer = chain[i + 1];
-      const isRoot = i === chain.length - 1 && (this.isAnchor(c) || isSelfIssued(c));
+      const isRoot = i === chain.length - 1 && (anchor || isSelfIssued(c));
       if (isRoot) continue;
       if (!issuer) {
         missingRevocation.push(displayName(c));

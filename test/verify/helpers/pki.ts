@@ -57,7 +57,20 @@ export async function makeRoot(name = 'Test Root CA', alg: Party['alg'] = 'ecdsa
 export async function issue(
   issuer: Party,
   subject: string,
-  opts: { alg?: Party['alg']; eku?: string[]; ca?: boolean; notBefore?: Date; notAfter?: Date; extensions?: x509.Extension[] } = {},
+  opts: {
+    alg?: Party['alg'];
+    eku?: string[];
+    ca?: boolean;
+    /** A CA's pathLenConstraint. */
+    pathLength?: number;
+    /** keyUsage flags instead of the defaults for a CA or an end entity; null: no keyUsage extension. */
+    keyUsage?: number | null;
+    /** Leave basicConstraints out (as some old intermediates do). */
+    noBasicConstraints?: boolean;
+    notBefore?: Date;
+    notAfter?: Date;
+    extensions?: x509.Extension[];
+  } = {},
 ): Promise<Party> {
   const alg = opts.alg ?? 'ecdsa';
   const keys = await keysFor(alg);
@@ -71,11 +84,16 @@ export async function issue(
     signingKey: issuer.keys.privateKey,
     signingAlgorithm: signingAlgorithm(issuer.alg),
     extensions: [
-      new x509.BasicConstraintsExtension(!!opts.ca, undefined, true),
-      new x509.KeyUsagesExtension(
-        opts.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
-        true,
-      ),
+      ...(opts.noBasicConstraints ? [] : [new x509.BasicConstraintsExtension(!!opts.ca, opts.pathLength, true)]),
+      ...(opts.keyUsage === null
+        ? []
+        : [
+            new x509.KeyUsagesExtension(
+              opts.keyUsage ??
+                (opts.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation),
+              true,
+            ),
+          ]),
       ...(opts.eku ? [new x509.ExtendedKeyUsageExtension(opts.eku, opts.eku.includes('1.3.6.1.5.5.7.3.8'))] : []),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),

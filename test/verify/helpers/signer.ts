@@ -302,8 +302,8 @@ export async function signPdf(base: Uint8Array, o: SignOptions): Promise<Uint8Ar
   return out;
 }
 
-/** Append a DSS revision with certificates and CRLs (B-LT). */
-export function addDss(base: Uint8Array, data: { certs: Uint8Array[]; crls?: Uint8Array[] }): Uint8Array {
+/** Append a DSS revision with certificates, CRLs and OCSP responses (B-LT). */
+export function addDss(base: Uint8Array, data: { certs: Uint8Array[]; crls?: Uint8Array[]; ocsps?: Uint8Array[] }): Uint8Array {
   const doc = openPdf(base);
   let n = doc.size;
   const objects = new Map<number, string | Uint8Array>();
@@ -317,7 +317,53 @@ export function addDss(base: Uint8Array, data: { certs: Uint8Array[]; crls?: Uin
     objects.set(n, streamObject('', c));
     crlRefs.push(`${n++} 0 R`);
   }
-  const dss = `<< /Type /DSS /Certs [${certRefs.join(' ')}] /CRLs [${crlRefs.join(' ')}] >>`;
+  const ocspRefs: string[] = [];
+  for (const o of data.ocsps ?? []) {
+    objects.set(n, streamObject('', o));
+    ocspRefs.push(`${n++} 0 R`);
+  }
+  const dss = `<< /Type /DSS /Certs [${certRefs.join(' ')}] /CRLs [${crlRefs.join(' ')}] /OCSPs [${ocspRefs.join(' ')}] >>`;
   objects.set(doc.catalogRef()!.num, withKeys(doc.catalog(), { DSS: dss }));
   return appendRevision(base, objects);
+}
+
+/**
+ * A basic OCSP response (RFC 6960) on `cert`, issued by `issuer`, signed by `responder`: the issuer itself,
+ * or a delegated responder whose certificate goes into the response.
+ */
+export async function ocspResponse(o: {
+  cert: Party;
+  issuer: Party;
+  responder: Party;
+  status?: 'good' | 'revoked';
+  revokedAt?: Date;
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+}): Promise<Uint8Array> {
+  const certID = new pkijs.CertID();
+  await certID.createForCertificate(pkiCert(o.cert), { hashAlgorithm: 'SHA-1', issuerCertificate: pkiCert(o.issuer) });
+  const certStatus =
+    o.status === 'revoked'
+      ? new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.GeneralizedTime({ valueDate: o.revokedAt ?? new Date('2024-01-01T00:00:00Z') })] })
+      : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
+  const thisUpdate = o.thisUpdate ?? new Date('2024-01-01T00:00:00Z');
+  const responderKey = pkiCert(o.responder).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+  const keyHash = new Uint8Array(createHash('sha1').update(responderKey).digest());
+  const basic = new pkijs.BasicOCSPResponse({
+    tbsResponseData: new pkijs.ResponseData({
+      responderID: new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 2 }, value: [new asn1js.OctetString({ valueHex: ab(keyHash) })] }),
+      producedAt: thisUpdate,
+      responses: [new pkijs.SingleResponse({ certID, certStatus, thisUpdate, nextUpdate: o.nextUpdate ?? new Date('2038-01-01T00:00:00Z') })],
+    }),
+    ...(o.responder === o.issuer ? {} : { certs: [pkiCert(o.responder)] }),
+  });
+  await basic.sign(o.responder.keys.privateKey, 'SHA-256');
+  const resp = new pkijs.OCSPResponse({
+    responseStatus: new asn1js.Enumerated({ value: 0 }),
+    responseBytes: new pkijs.ResponseBytes({
+      responseType: '1.3.6.1.5.5.7.48.1.1',
+      response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }),
+    }),
+  });
+  return new Uint8Array(resp.toSchema().toBER(false));
 }
