@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run verify`: runs the verify CLI from a single bundled file, built by esbuild the first time and
-// whenever a source under shared/ or server/verify-cli.ts is newer. A clerk verifying one file waits for
-// Node's start-up plus ours, so ours is kept small:
+// whenever a source under shared/, server/verify-cli.ts or this folder's build inputs is newer. A clerk
+// verifying one file waits for Node's start-up plus ours, so ours is kept small:
 // - one minified CommonJS bundle (no module graph to resolve; fflate's browser build, which does not
-//   load worker_threads);
+//   load worker_threads, evaluated at its first use: lazy-fflate.cjs);
 // - this launcher is CommonJS: an ES module entry point would first start Node's ESM loader (~10 ms);
 // - compiled through vm.Script with a V8 code cache next to the bundle, written after the first
 //   successful verification, so the functions that run (the PDF reader, our X.509/CMS decoding) are not compiled
@@ -29,7 +29,9 @@ function newest(dir) {
 }
 
 function isStale() {
-  return !existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'shared')), statSync(entry).mtimeMs);
+  if (!existsSync(bundle)) return true;
+  const sources = [entry, __filename, path.join(__dirname, 'lazy-fflate.cjs'), path.join(__dirname, 'fflate-inflate.mjs')].map((f) => statSync(f).mtimeMs);
+  return statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'shared')), ...sources);
 }
 
 async function build() {
@@ -43,7 +45,14 @@ async function build() {
     outfile: bundle,
     logLevel: 'error',
     minify: true,
-    alias: { fflate: 'fflate/browser' },
+    plugins: [
+      {
+        name: 'lazy-fflate',
+        setup(b) {
+          b.onResolve({ filter: /^fflate$/ }, () => ({ path: path.join(__dirname, 'lazy-fflate.cjs') }));
+        },
+      },
+    ],
     packages: 'bundle',
   });
   try {

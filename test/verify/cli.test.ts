@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simplePdf } from '../pdf/helpers/build.js';
+import { verifyPdf } from '../../shared/verify/index.js';
+import { corpusPath } from '../helpers/shared-dir.js';
 import { makePki, pem } from './helpers/pki.js';
 import { signPdf, streamObject } from './helpers/signer.js';
 
@@ -140,6 +142,21 @@ describe('npm run verify (server/verify-cli.ts)', () => {
     expect(j.signatures.map((x: { integrity: string }) => x.integrity)).toEqual(['invalid', 'invalid', 'invalid']);
     expect(j.signatures.every((x: { problems: { code: string }[] }) => x.problems.some((p) => p.code === 'digest-mismatch'))).toBe(true);
     noStackTrace(npm([path.join(dir, 'not.pdf')]).stderr);
+  });
+
+  it('the npm path inflates compressed xref and object streams (its fflate loads at first use) and answers as the core does', async () => {
+    const files = ['pyhanko/minimal-signed-twice-both-created.pdf', 'pyhanko/minimal-two-fields-signed-twice.pdf', 'dss/pades-bes.pdf', 'dss/pades-ltv.pdf'].map(corpusPath);
+    for (const f of files) expect(readFileSync(f).toString('latin1')).toContain('/FlateDecode');
+    const r = spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.cjs'), '--json', ...files], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout) as { file: string; verdict: string; signatures: { integrity: string; modificationsAfter: { level: string } }[] }[];
+    expect(got).toHaveLength(files.length);
+    for (const [i, f] of files.entries()) {
+      const core = await verifyPdf(new Uint8Array(readFileSync(f)));
+      const shape = (x: { verdict: string; signatures: { integrity: string; modificationsAfter: { level: string } }[] }) => [x.verdict, x.signatures.map((s) => `${s.integrity}/${s.modificationsAfter.level}`)];
+      expect(shape(got[i]), f).toEqual(shape(core));
+      expect(got[i].signatures.length, f).toBeGreaterThan(0);
+    }
   });
 
   it('the npm path checks signatures with node:crypto: RSASSA-PSS and ECDSA signers valid, a changed signature value invalid', async () => {
