@@ -20,6 +20,14 @@ import { makeCrl, makePki, pem, type Pki } from '../verify/helpers/pki.js';
 import { addDss, signPdf, streamObject } from '../verify/helpers/signer.js';
 
 const REPEAT = 5;
+/** Rounds of the process timings (CLI, pdfsig, mutool): each run is short and this machine is shared. */
+const PROCESS_ROUNDS = 11;
+
+/** CPU time stolen by the hypervisor (and total), from /proc/stat: how noisy the timings are. */
+function cpuTicks(): { steal: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+}
 
 /** A document of `pages` pages whose first page draws a `bytes`-long incompressible image. */
 function bigPdf(bytes: number, pages: number): Uint8Array {
@@ -430,6 +438,7 @@ export async function benchVerify(): Promise<void> {
     const firstMs = performance.now() - t0;
     if (first.status !== 0) throw new Error(`npm run verify failed: ${first.stderr.slice(0, 500)}`);
     const load0 = readFileSync('/proc/loadavg', 'utf8').trim();
+    const ticks0 = cpuTicks();
     const extraCa = process.env.NODE_EXTRA_CA_CERTS;
     let idleNode: ProcessFigures | undefined;
     let idleNodeNoCa: ProcessFigures | undefined;
@@ -448,7 +457,7 @@ export async function benchVerify(): Promise<void> {
         commands.cliWithCa = [process.execPath, cliPath, '--trust', rootPem, file];
         commands.nodeNoCa = ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0'];
       }
-      const t = timeProcesses(commands, REPEAT + 2);
+      const t = timeProcesses(commands, PROCESS_ROUNDS);
       idleNode = t.node;
       idleNodeNoCa = t.nodeNoCa;
       const fl = floor(bytes);
@@ -484,14 +493,16 @@ export async function benchVerify(): Promise<void> {
     console.log(line(head));
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const r of rows) console.log(line(r));
-    console.log(`\nProcesses: median of ${REPEAT + 2} rounds, each round running every command once in turn; CPU = user + system.`);
+    const ticks1 = cpuTicks();
+    const stealPct = (100 * (ticks1.steal - ticks0.steal)) / Math.max(1, ticks1.total - ticks0.total);
+    console.log(`\nProcesses: median of ${PROCESS_ROUNDS} rounds, each round running every command once in turn; CPU = user + system.`);
     console.log(`Idle Node (node -e 0) in the same rounds: ${fmt(idleNode)}${extraCa ? `; with NODE_EXTRA_CA_CERTS unset: ${fmt(idleNodeNoCa)}` : ''}.`);
     if (extraCa) {
       console.log('NODE_EXTRA_CA_CERTS is set in this environment: Node parses that CA file at start-up, before any of our code runs.');
       console.log('The verifier opens no connection, so `npm run verify` starts Node without it (package.json); the column beside shows the cost.');
     }
     console.log(`First run of the CLI in this bench (it builds the bundle and the V8 code cache when sources changed): ${firstMs.toFixed(0)} ms.`);
-    console.log(`Load average before: ${load0}; after: ${readFileSync('/proc/loadavg', 'utf8').trim()} (${os.cpus().length} cores).`);
+    console.log(`Load average before: ${load0}; after: ${readFileSync('/proc/loadavg', 'utf8').trim()} (${os.cpus().length} cores); CPU time stolen by the hypervisor during the process timings: ${stealPct.toFixed(1)}%.`);
     console.log('');
 
     if (process.argv.includes('--node-only')) return;

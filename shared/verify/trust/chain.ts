@@ -51,9 +51,11 @@ export interface TrustResult {
   problems: Problem[];
 }
 
-/** Caches signature checks: many signatures share one chain. */
+/** Caches signature checks: many signatures share one chain, and one DSS's CRLs and OCSP responses. */
 export class TrustContext {
   private readonly verified = new Map<string, boolean>();
+  /** Signature checks of a CRL or an OCSP response, by the key that verified it. */
+  private readonly signedBy = new WeakMap<object, Map<Certificate, boolean>>();
   constructor(
     readonly anchors: Certificate[],
     readonly pool: Certificate[],
@@ -131,13 +133,7 @@ export class TrustContext {
       !!thisUpdate && (thisUpdate >= at || (nextUpdate !== undefined && thisUpdate <= at && at <= nextUpdate));
     for (const crl of this.revocation.crls) {
       if (!namesEqual(crl.issuer, issuer.subject) || !mayIssue(issuer, 'crls')) continue;
-      let ok = false;
-      try {
-        ok = await verifySignature(issuer.publicKey, signatureScheme(crl.signatureAlgorithm, undefined), crl.tbs, crl.signature);
-      } catch {
-        ok = false;
-      }
-      if (!ok) continue;
+      if (!(await this.signs(issuer, crl))) continue;
       const entry = crl.revoked.find((r) => sameBytes(r.serial, serial));
       if (entry && entry.date <= at) return { status: 'revoked', date: entry.date };
       if (speaksFor(crl.thisUpdate, crl.nextUpdate)) status = 'good';
@@ -170,14 +166,24 @@ export class TrustContext {
     }
   }
 
-  private async ocspSignedFor(basic: OcspResponse, issuer: Certificate): Promise<boolean> {
-    const verifyWith = async (signer: Certificate) => {
+  /** Does `signer`'s key verify this CRL's or OCSP response's signature? Asked once per pair. */
+  private async signs(signer: Certificate, data: Crl | OcspResponse): Promise<boolean> {
+    let bySigner = this.signedBy.get(data);
+    if (!bySigner) this.signedBy.set(data, (bySigner = new Map()));
+    let ok = bySigner.get(signer);
+    if (ok === undefined) {
       try {
-        return await verifySignature(signer.publicKey, signatureScheme(basic.signatureAlgorithm, undefined), basic.tbs, basic.signature);
+        ok = await verifySignature(signer.publicKey, signatureScheme(data.signatureAlgorithm, undefined), data.tbs, data.signature);
       } catch {
-        return false;
+        ok = false;
       }
-    };
+      bySigner.set(signer, ok);
+    }
+    return ok;
+  }
+
+  private async ocspSignedFor(basic: OcspResponse, issuer: Certificate): Promise<boolean> {
+    const verifyWith = (signer: Certificate) => this.signs(signer, basic);
     if (await verifyWith(issuer)) return true;
     // Delegated responder: certificate in the response, issued by the CA for OCSP signing (RFC 6960 §4.2.2.2).
     for (const c of basic.certs) {
