@@ -12,6 +12,7 @@ import * as pkijs from 'pkijs';
 import { FileKey } from '../../server/signing/keys/file-key.js';
 import { x509 } from '../../server/signing/pki/x509.js';
 import { TimestampAuthority } from '../../server/signing/tsa/authority.js';
+import { successfulOcsp } from '../verify/helpers/signer.js';
 
 const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
 const DAY = 24 * 3600_000;
@@ -167,14 +168,7 @@ export async function startExternalCa(): Promise<ExternalCa> {
       signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.11', algorithmParams: new asn1js.Null() }),
       signature: new asn1js.BitString({ valueHex: sign('sha256', tbs, caSigner) }),
     });
-    const resp = new pkijs.OCSPResponse({
-      responseStatus: new asn1js.Enumerated({ value: 0 }),
-      responseBytes: new pkijs.ResponseBytes({
-        responseType: '1.3.6.1.5.5.7.48.1.1',
-        response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }),
-      }),
-    });
-    return new Uint8Array(resp.toSchema().toBER(false));
+    return successfulOcsp(basic);
   };
 
   // Its tokens carry the TSA certificate alone (as many TSAs send them): the issuing CA must come

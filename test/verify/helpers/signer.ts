@@ -358,6 +358,11 @@ export async function ocspResponse(o: {
     ...(o.responder === o.issuer ? {} : { certs: [pkiCert(o.responder)] }),
   });
   await basic.sign(o.responder.keys.privateKey, 'SHA-256');
+  return successfulOcsp(basic);
+}
+
+/** An OCSPResponse (successful, id-pkix-ocsp-basic) around a signed basic response. */
+export function successfulOcsp(basic: pkijs.BasicOCSPResponse): Uint8Array {
   const resp = new pkijs.OCSPResponse({
     responseStatus: new asn1js.Enumerated({ value: 0 }),
     responseBytes: new pkijs.ResponseBytes({
