@@ -63,6 +63,17 @@ function trimmedLength(b: Uint8Array, len: number): number {
   return len;
 }
 
+/**
+ * Do the first `len` bytes hold the revision that ends at `end`: all of it but trailing whitespace, or
+ * cut inside its final %%EOF marker (readers do not need the marker to find the xref)?
+ */
+function endsRevision(b: Uint8Array, len: number, end: number): boolean {
+  if (trimmedLength(b, end) === trimmedLength(b, len)) return true;
+  if (len > end) return false;
+  const tail = Buffer.from(b.subarray(len, end)).toString('latin1');
+  return /^(?:%?%?EOF|OF|F)[\r\n ]*$/.test(tail) && Buffer.from(b.subarray(len - 12, len)).toString('latin1').includes('\n');
+}
+
 const within = (pos: number, ranges: [number, number][]) => ranges.some(([s, e]) => pos >= s && pos < e);
 
 type Mutation = { kind: string; bytes: Uint8Array; touched: [number, number] };
@@ -119,6 +130,24 @@ beforeAll(async () => {
 });
 
 describe('fuzzing the verifier', () => {
+  it('a file cut inside an earlier revision\'s %%EOF marker is that earlier version, as when cut right after it', async () => {
+    // Found by the fuzzer: a truncation two bytes short of the DSS revision's end ("…%%EO").
+    const base = bases[0];
+    for (const end of base.revisionEnds.slice(1, -1)) {
+      const at = Buffer.from(base.bytes.subarray(0, end)).toString('latin1').lastIndexOf('%%EOF');
+      const whole = await verifyPdf(base.bytes.subarray(0, at + 5), { trustAnchors: [pki.root.der] });
+      for (const cut of [at + 4, at + 3, at + 2]) {
+        expect(endsRevision(base.bytes, cut, end)).toBe(true);
+        const r = await verifyPdf(base.bytes.subarray(0, cut), { trustAnchors: [pki.root.der] });
+        expect([r.verdict, r.signatures.map((x) => x.field)], `cut at ${cut}`).toEqual([whole.verdict, whole.signatures.map((x) => x.field)]);
+      }
+    }
+    // Cutting into the xref section before the marker is no such version.
+    const end = base.revisionEnds[1];
+    const at = Buffer.from(base.bytes.subarray(0, end)).toString('latin1').lastIndexOf('startxref');
+    expect(endsRevision(base.bytes, at + 4, end)).toBe(false);
+  });
+
   it(`${MUTATIONS} mutated files: no crash, each under 5 s, never valid when a signed byte changed`, async () => {
     const r = rng(20250401);
     const verdicts: Record<string, number> = {};
@@ -136,9 +165,10 @@ describe('fuzzing the verifier', () => {
       verdicts[report.verdict] = (verdicts[report.verdict] ?? 0) + 1;
       let touchesSigned = false;
       for (let p = m.touched[0]; p < m.touched[1] && !touchesSigned; p++) touchesSigned = within(p, base.signed);
-      // A truncation that leaves exactly an earlier revision (plus whitespace) is that earlier, validly
-      // signed version of the document: incremental updates cannot prove that later ones existed.
-      const earlierVersion = m.kind === 'truncation' && base.revisionEnds.some((end) => trimmedLength(base.bytes, end) === trimmedLength(m.bytes, m.bytes.length));
+      // A truncation that leaves an earlier revision (plus whitespace, or with its %%EOF marker cut short)
+      // is that earlier, validly signed version of the document: incremental updates cannot prove that
+      // later ones existed.
+      const earlierVersion = m.kind === 'truncation' && base.revisionEnds.some((end) => endsRevision(base.bytes, m.bytes.length, end));
       if (touchesSigned && !earlierVersion) {
         insideSigned++;
         if (!['invalid', 'unsigned'].includes(report.verdict)) {
