@@ -3,7 +3,7 @@
  * configured trust list (certificates embedded in the CMS or the DSS never become anchors, PKI.js #408);
  * validity is judged at one given time; revocation comes from the DSS (CRLs, OCSP responses).
  */
-import { UnsupportedAlgorithm, digestByOid, signatureScheme, verifySignature, type DigestFn } from '../crypto/algorithms.js';
+import { digestByOid, signatureScheme, verifySignature, type DigestFn } from '../crypto/algorithms.js';
 import { sameBytes } from '../crypto/bytes.js';
 import { certKey, displayName, isCa, isSelfIssued, namesEqual, pathLength, type Certificate } from '../crypto/certificates.js';
 import type { OcspResponse, SingleResponse } from '../crypto/x509.js';
@@ -33,6 +33,9 @@ const KNOWN_EXTENSIONS = new Set([
   '1.3.6.1.5.5.7.48.1.5', // id-pkix-ocsp-nocheck
 ]);
 
+/** Anything signed by a certificate's key: a certificate, a CRL, an OCSP response. */
+type Signed = Pick<Certificate, 'signatureAlgorithm' | 'tbs' | 'signature'>;
+
 export interface RevocationData {
   crls: Crl[];
   ocsps: OcspResponse[];
@@ -53,9 +56,8 @@ export interface TrustResult {
 
 /** Caches signature checks: many signatures share one chain, and one DSS's CRLs and OCSP responses. */
 export class TrustContext {
-  private readonly verified = new Map<string, boolean>();
-  /** Signature checks of a CRL or an OCSP response, by the key that verified it. */
-  private readonly signedBy = new WeakMap<object, Map<Certificate, boolean>>();
+  /** Signature checks of a certificate, a CRL or an OCSP response, by the certificate whose key was tried. */
+  private readonly signedBy = new WeakMap<Signed, Map<Certificate, boolean>>();
   constructor(
     readonly anchors: Certificate[],
     readonly pool: Certificate[],
@@ -77,23 +79,19 @@ export class TrustContext {
     return this.anchorKeys.has(certKey(c));
   }
 
-  /** Does `issuer`'s key verify `cert`'s signature? */
-  async issued(issuer: Certificate, cert: Certificate): Promise<boolean> {
-    const key = `${certKey(issuer)}>${certKey(cert)}`;
-    const hit = this.verified.get(key);
-    if (hit !== undefined) return hit;
-    let ok = false;
-    try {
-      ok = await verifySignature(
-        issuer.publicKey,
-        signatureScheme(cert.signatureAlgorithm, undefined),
-        cert.tbs,
-        cert.signature,
-      );
-    } catch (e) {
-      if (!(e instanceof UnsupportedAlgorithm)) ok = false;
+  /** Does `signer`'s key verify this certificate's, CRL's or OCSP response's signature? Asked once per pair. */
+  async signs(signer: Certificate, data: Signed): Promise<boolean> {
+    let bySigner = this.signedBy.get(data);
+    if (!bySigner) this.signedBy.set(data, (bySigner = new Map()));
+    let ok = bySigner.get(signer);
+    if (ok === undefined) {
+      try {
+        ok = await verifySignature(signer.publicKey, signatureScheme(data.signatureAlgorithm, undefined), data.tbs, data.signature);
+      } catch {
+        ok = false; // an unsupported or malformed algorithm verifies nothing
+      }
+      bySigner.set(signer, ok);
     }
-    this.verified.set(key, ok);
     return ok;
   }
 
@@ -106,12 +104,12 @@ export class TrustContext {
       let next: Certificate | undefined;
       for (const c of candidates) {
         if (c === cur || chain.includes(c) || !namesEqual(c.subject, cur.issuer)) continue;
-        if (await this.issued(c, cur)) {
+        if (await this.signs(c, cur)) {
           next = c;
           break;
         }
       }
-      if (!next) return { chain, anchored: false, complete: isSelfIssued(cur) && (await this.issued(cur, cur)) };
+      if (!next) return { chain, anchored: false, complete: isSelfIssued(cur) && (await this.signs(cur, cur)) };
       chain.push(next);
       cur = next;
     }
@@ -166,28 +164,11 @@ export class TrustContext {
     }
   }
 
-  /** Does `signer`'s key verify this CRL's or OCSP response's signature? Asked once per pair. */
-  private async signs(signer: Certificate, data: Crl | OcspResponse): Promise<boolean> {
-    let bySigner = this.signedBy.get(data);
-    if (!bySigner) this.signedBy.set(data, (bySigner = new Map()));
-    let ok = bySigner.get(signer);
-    if (ok === undefined) {
-      try {
-        ok = await verifySignature(signer.publicKey, signatureScheme(data.signatureAlgorithm, undefined), data.tbs, data.signature);
-      } catch {
-        ok = false;
-      }
-      bySigner.set(signer, ok);
-    }
-    return ok;
-  }
-
   private async ocspSignedFor(basic: OcspResponse, issuer: Certificate): Promise<boolean> {
-    const verifyWith = (signer: Certificate) => this.signs(signer, basic);
-    if (await verifyWith(issuer)) return true;
+    if (await this.signs(issuer, basic)) return true;
     // Delegated responder: certificate in the response, issued by the CA for OCSP signing (RFC 6960 §4.2.2.2).
     for (const c of basic.certs) {
-      if (namesEqual(c.issuer, issuer.subject) && isOcspResponder(c) && (await this.issued(issuer, c)) && (await verifyWith(c))) return true;
+      if (namesEqual(c.issuer, issuer.subject) && isOcspResponder(c) && (await this.signs(issuer, c)) && (await this.signs(c, basic))) return true;
     }
     return false;
   }
