@@ -7,15 +7,12 @@ import { webcrypto, randomBytes } from 'node:crypto';
 import { x509 } from './x509.js';
 import type { FileKey } from '../keys/file-key.js';
 import { bufferSource } from '../bytes.js';
+// Purposes from the verifier's list (what it will ask of each certificate).
+import { EKU } from '../../../shared/verify/trust/purpose.js';
 
 const SIGNING_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 const YEAR = 365 * 24 * 3600 * 1000;
 
-export const EKU_DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';
-export const EKU_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
-export const EKU_ADOBE_AUTHENTIC_DOCUMENTS = '1.2.840.113583.1.1.5';
-export const EKU_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
-export const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 const OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5';
 
 /** A positive serial without a leading zero byte (OpenSSL rejects non-minimal INTEGERs). */
@@ -105,21 +102,21 @@ export async function issue(
     case 'signer':
       ext.push(
         new x509.KeyUsagesExtension(KU.digitalSignature | KU.nonRepudiation, true),
-        new x509.ExtendedKeyUsageExtension([EKU_DOCUMENT_SIGNING, EKU_EMAIL_PROTECTION, EKU_ADOBE_AUTHENTIC_DOCUMENTS]),
+        new x509.ExtendedKeyUsageExtension([EKU.documentSigning, EKU.emailProtection, EKU.adobeAuthenticDocuments]),
       );
       break;
     case 'tsa':
       // RFC 3161 §2.3: the TSA certificate has exactly one EKU, timeStamping, marked critical.
       ext.push(
         new x509.KeyUsagesExtension(KU.digitalSignature | KU.nonRepudiation, true),
-        new x509.ExtendedKeyUsageExtension([EKU_TIME_STAMPING], true),
+        new x509.ExtendedKeyUsageExtension([EKU.timeStamping], true),
       );
       break;
     case 'ocsp':
       // RFC 6960 §4.2.2.2.1: a delegated responder's own status is not checked.
       ext.push(
         new x509.KeyUsagesExtension(KU.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([EKU_OCSP_SIGNING]),
+        new x509.ExtendedKeyUsageExtension([EKU.ocspSigning]),
         new x509.Extension(OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
       );
       break;

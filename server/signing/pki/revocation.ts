@@ -12,7 +12,7 @@ import * as pkijs from 'pkijs';
 import { bufferSource } from '../bytes.js';
 import { algorithm, contentOf, children, issuerAndSerial, nullValue, octets, read, seq } from '../cms/der.js';
 import { SigningUnavailableError } from '../service.js';
-import { EKU_OCSP_SIGNING } from './profiles.js';
+import { EKU } from '../../../shared/verify/trust/purpose.js';
 import { x509 } from './x509.js';
 
 const SHA1 = '1.3.14.3.2.26';
@@ -120,7 +120,7 @@ async function checkOcsp(response: Uint8Array, cert: x509.X509Certificate, issue
   for (const c of carried) {
     const rc = new x509.X509Certificate(bufferSource(c));
     const eku = rc.getExtension(x509.ExtendedKeyUsageExtension);
-    if (rc.issuer === issuer.subject && eku?.usages.includes(EKU_OCSP_SIGNING) && (await rc.verify({ publicKey: issuer.publicKey, signatureOnly: true }))) {
+    if (rc.issuer === issuer.subject && eku?.usages.includes(EKU.ocspSigning) && (await rc.verify({ publicKey: issuer.publicKey, signatureOnly: true }))) {
       candidates.push(new Uint8Array(rc.publicKey.rawData));
     }
   }
