@@ -6,8 +6,8 @@
 //   load worker_threads, evaluated at its first use: lazy-fflate.cjs);
 // - this launcher is CommonJS: an ES module entry point would first start Node's ESM loader (~10 ms);
 // - compiled through vm.Script with a V8 code cache next to the bundle, written after the first
-//   successful verification, so the functions that run (the PDF reader, our X.509/CMS decoding) are not compiled
-//   again on every start. A missing, stale or rejected cache only costs that compilation.
+//   successful verification, so the functions that run (the PDF reader, our X.509/CMS decoding) are not
+//   compiled again on every start. A missing, stale or rejected cache only costs that compilation.
 'use strict';
 const { createRequire } = require('node:module');
 const { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
@@ -18,6 +18,9 @@ const root = path.resolve(__dirname, '..', '..');
 const entry = path.join(root, 'server', 'verify-cli.ts');
 const bundle = path.join(root, '.output', 'cli', 'verify.cjs');
 const cacheFile = `${bundle}.v8cache`;
+const lazyFflate = path.join(__dirname, 'lazy-fflate.cjs');
+/** Besides shared/: what the bundle is built from, the build settings (this file) included. */
+const buildInputs = [entry, __filename, lazyFflate, path.join(__dirname, 'fflate-inflate.mjs')];
 
 function newest(dir) {
   let t = 0;
@@ -30,8 +33,7 @@ function newest(dir) {
 
 function isStale() {
   if (!existsSync(bundle)) return true;
-  const sources = [entry, __filename, path.join(__dirname, 'lazy-fflate.cjs'), path.join(__dirname, 'fflate-inflate.mjs')].map((f) => statSync(f).mtimeMs);
-  return statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'shared')), ...sources);
+  return statSync(bundle).mtimeMs < Math.max(newest(path.join(root, 'shared')), ...buildInputs.map((f) => statSync(f).mtimeMs));
 }
 
 async function build() {
@@ -49,7 +51,7 @@ async function build() {
       {
         name: 'lazy-fflate',
         setup(b) {
-          b.onResolve({ filter: /^fflate$/ }, () => ({ path: path.join(__dirname, 'lazy-fflate.cjs') }));
+          b.onResolve({ filter: /^fflate$/ }, () => ({ path: lazyFflate }));
         },
       },
     ],

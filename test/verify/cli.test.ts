@@ -149,11 +149,12 @@ describe('npm run verify (server/verify-cli.ts)', () => {
     for (const f of files) expect(readFileSync(f).toString('latin1')).toContain('/FlateDecode');
     const r = spawnSync(process.execPath, [path.resolve('server', 'bin', 'verify.cjs'), '--json', ...files], { encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).toBe('');
-    const got = JSON.parse(r.stdout) as { file: string; verdict: string; signatures: { integrity: string; modificationsAfter: { level: string } }[] }[];
+    type Outcome = { verdict: string; signatures: { integrity: string; modificationsAfter: { level: string } }[] };
+    const got = JSON.parse(r.stdout) as Outcome[];
     expect(got).toHaveLength(files.length);
+    const shape = (x: Outcome) => [x.verdict, x.signatures.map((s) => `${s.integrity}/${s.modificationsAfter.level}`)];
     for (const [i, f] of files.entries()) {
       const core = await verifyPdf(new Uint8Array(readFileSync(f)));
-      const shape = (x: { verdict: string; signatures: { integrity: string; modificationsAfter: { level: string } }[] }) => [x.verdict, x.signatures.map((s) => `${s.integrity}/${s.modificationsAfter.level}`)];
       expect(shape(got[i]), f).toEqual(shape(core));
       expect(got[i].signatures.length, f).toBeGreaterThan(0);
     }
